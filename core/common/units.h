@@ -25,8 +25,11 @@ inline constexpr double bytes_per_sec(BitsPerSec rate) { return static_cast<doub
 
 // Time to put `bytes` on a wire of `rate`, rounded up to the next nanosecond so that
 // back-to-back departures never overlap.
+// __extension__ keeps -Wpedantic quiet about the (GCC/Clang) 128-bit type.
+__extension__ using Uint128 = unsigned __int128;
+
 inline constexpr TimeNs serialization_ns(std::uint64_t bytes, BitsPerSec rate) {
-  const unsigned __int128 num = static_cast<unsigned __int128>(bytes) * 8u * 1'000'000'000u;
+  const Uint128 num = static_cast<Uint128>(bytes) * 8u * 1'000'000'000u;
   return static_cast<TimeNs>((num + rate - 1) / rate);
 }
 
