@@ -22,6 +22,10 @@ struct FlowContext {
 
 inline constexpr TimeNs kNoRttSample = -1;
 
+// The window of purely rate-based algorithms (DCQCN, TIMELY): large
+// enough never to bind, small enough to convert exactly to any integer byte count (2^40 bytes).
+inline constexpr double kUnlimitedCwnd = 1099511627776.0;
+
 // Everything an ACK tells the sender.
 struct AckEvent {
   TimeNs now = 0;
