@@ -6,6 +6,12 @@
 // plus start_flow() from the workload. Control packets (ACK/NACK/CNP/probes) go before data;
 // data departures respect each flow's window and pacing rate. No threads, no clock, no
 // allocation per packet.
+//
+// Behaviour in brief (details in sender.h, receiver.h): go-back-N recovery on NACK, duplicate
+// ACKs and RTO; the receiver keeps only in-order data and verifies every byte against the
+// deterministic payload (payload.h); flows are served round robin among those whose window and
+// pacing allow; a PFC PAUSE stops data frames (never control frames) for its quanta. The
+// transport uses one traffic class: a PAUSE for any enabled priority applies to it.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +32,9 @@ struct HostConfig {
   std::uint32_t mtu = 1500;           // largest IP packet
   std::uint32_t payload_bytes = 1000; // data payload per full packet (<= mtu - headers)
   std::uint32_t ack_every = 1;        // ACK every N data packets (the last segment at once)
-  TimeNs rto = 0;                     // initial retransmission timeout (doubles per backoff)
-  TimeNs rto_max = 0;                 // cap on the backed-off RTO
+  TimeNs rto = 0;                     // initial retransmission timeout (doubles per backoff);
+                                      // 0: 1 ms
+  TimeNs rto_max = 0;                 // cap on the backed-off RTO; 0: 64 * rto
   std::uint32_t dupack_threshold = 3;
   bool int_enabled = false;           // data packets reserve the INT region (HPCC/PowerTCP)
   bool ecn_capable = true;            // data packets are sent ECT(0)
@@ -38,6 +45,10 @@ struct HostConfig {
   TimeNs base_rtt = 0;                // tau given to every flow's CC
   // Receiver side, DCQCN: at most one CNP per flow per this interval (0 = never send CNPs).
   TimeNs cnp_interval = 0;
+  // Receiver: a hole is NACKed again only after this long (0: base_rtt, or 10 us without one).
+  TimeNs nack_interval = 0;
+  // Pending ACK/NACK/CNP/probe replies; more are dropped and counted (control_overflow).
+  std::uint32_t control_queue_capacity = 1024;
 };
 
 struct FlowSpec {
@@ -65,6 +76,7 @@ struct FlowSample {
   double rate_bps = 0;     // pacing rate in bits per second
   TimeNs rtt_ns = 0;       // latest RTT sample
   std::uint64_t acked_bytes = 0;
+  std::uint64_t bytes_in_flight = 0;  // snd_nxt - snd_una
   double congestion_signal = 0;  // the CC's own signal (e.g. normalized power); NaN if none
 };
 
@@ -79,25 +91,36 @@ struct HostCounters {
   std::uint64_t cnps_sent = 0;
   std::uint64_t malformed = 0;          // frames parse_frame() rejected (sum of the next array)
   std::uint64_t malformed_by_status[static_cast<int>(wire::ParseStatus::kCount_)] = {};
-  std::uint64_t misdelivered = 0;       // well-formed but not for us / unknown flow
+  std::uint64_t misdelivered = 0;       // well-formed but addressed to another host
+  std::uint64_t stale_control = 0;      // ACK/NACK/CNP for a flow this host is not sending
+                                        // (late duplicates after completion)
+  std::uint64_t control_overflow = 0;   // replies dropped because the control queue was full
+  std::uint64_t acks_received = 0;
+  std::uint64_t nacks_received = 0;
+  std::uint64_t cnps_received = 0;
   std::uint64_t duplicates_received = 0;
   std::uint64_t payload_errors = 0;     // delivered bytes that failed verification: must stay 0
   std::uint64_t bytes_delivered = 0;    // in-order bytes delivered and verified
   std::uint64_t pauses_received = 0;
+  std::uint64_t probes_answered = 0;
 };
 
 class Host {
  public:
+  // Throws std::invalid_argument naming the field for an unusable configuration.
   explicit Host(HostConfig cfg);
   ~Host();
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
 
+  // Throws std::invalid_argument for a zero size, a flow id already sending, or no algorithm.
   void start_flow(TimeNs now, const FlowSpec& flow);
   void on_frame(TimeNs now, std::span<const std::uint8_t> frame);
   // Runs due timers (RTO, CC timers) and writes the next frame due at `now` into `out`.
   // Returns its length, or 0 when nothing may leave now (then see next_wakeup()).
+  // `out` must hold max_frame_len() bytes (std::length_error otherwise).
   std::size_t next_frame(TimeNs now, std::span<std::uint8_t> out);
+  std::size_t max_frame_len() const;
   TimeNs next_wakeup() const;
 
   // Sends an unloaded-RTT probe to `dst_node`; the reply's RTT is reported to on_probe_rtt.

@@ -1,0 +1,62 @@
+#include "transport/receiver.h"
+
+#include "transport/payload.h"
+
+namespace ptcp::transport {
+
+RxReply ReceiverFlow::on_data(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload,
+                              bool ce) {
+  RxReply r;
+  if (ce && params_.cnp_interval > 0 && (!cnp_sent_ || now - last_cnp_ >= params_.cnp_interval)) {
+    r.cnp = true;
+    cnp_sent_ = true;
+    last_cnp_ = now;
+  }
+  const std::uint64_t end = seg.seq + seg.payload_len;
+
+  if (seg.seq == rcv_nxt_ && !complete_) {
+    if (params_.verify_payload) {
+      r.payload_errors = verify_payload(flow_id_, seg.seq, payload, seg.payload_len);
+      payload_errors_ += r.payload_errors;
+    }
+    rcv_nxt_ = end;
+    r.delivered = seg.payload_len;
+    ce_pending_ = ce_pending_ || ce;
+    const bool last = (seg.flags & wire::flags::kLast) != 0;
+    if (last) {
+      complete_ = true;
+      r.completed = true;
+    }
+    if (++unacked_packets_ >= params_.ack_every || last) {
+      r.ack = true;
+      r.ecn_echo = ce_pending_;
+      unacked_packets_ = 0;
+      ce_pending_ = false;
+    }
+    return r;
+  }
+
+  if (end <= rcv_nxt_) {
+    // Everything here was delivered before (a duplicate, or a go-back resend that crossed our
+    // ACK): acknowledge at once so a sender whose ACKs were lost learns where we are.
+    r.duplicate = true;
+    r.ack = true;
+    r.ecn_echo = ce;
+    return r;
+  }
+
+  // A hole before this packet (or a segment straddling rcv_nxt, which go-back-N never makes):
+  // drop it. NACK the hole once, and again only after nack_interval.
+  if (seg.seq > rcv_nxt_ &&
+      (nacked_hole_ != rcv_nxt_ || now - last_nack_ >= params_.nack_interval)) {
+    nacked_hole_ = rcv_nxt_;
+    last_nack_ = now;
+    r.nack = true;
+  } else {
+    r.ack = true;
+  }
+  r.ecn_echo = ce;
+  return r;
+}
+
+}  // namespace ptcp::transport

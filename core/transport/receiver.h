@@ -1,0 +1,62 @@
+// One flow's receiving side: in-order delivery only (out-of-order packets are dropped, the
+// sender goes back N), payload verification, and the decision of what to answer: an ACK
+// (every `ack_every` in-order packets, at once for the last segment, for duplicates and for
+// out-of-order packets), a NACK (once per hole, again only after `nack_interval`, so a burst of
+// out-of-order arrivals does not become a NACK storm) and DCQCN's CNP (at most one per
+// `cnp_interval` while CE-marked packets arrive).
+#pragma once
+
+#include <cstdint>
+
+#include "common/units.h"
+#include "wire/format.h"
+
+namespace ptcp::transport {
+
+struct ReceiverParams {
+  std::uint32_t ack_every = 1;
+  TimeNs nack_interval = 10 * kNsPerUs;
+  TimeNs cnp_interval = 0;  // 0: never send CNPs
+  bool verify_payload = true;
+};
+
+// What to send back for one data packet. ACK and NACK are exclusive; a CNP may come with either.
+struct RxReply {
+  bool ack = false;
+  bool nack = false;
+  bool cnp = false;
+  bool ecn_echo = false;       // the ACK covers a CE-marked packet
+  bool completed = false;      // this packet completed the flow
+  bool duplicate = false;      // every byte was delivered before
+  std::uint64_t delivered = 0; // new in-order bytes
+  std::uint64_t payload_errors = 0;
+};
+
+class ReceiverFlow {
+ public:
+  ReceiverFlow(std::uint32_t flow_id, const ReceiverParams& params)
+      : flow_id_(flow_id), params_(params) {}
+
+  // `payload` points at seg.payload_len bytes; `ce` is the IPv4 ECN field == CE.
+  RxReply on_data(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload, bool ce);
+
+  std::uint32_t flow_id() const { return flow_id_; }
+  std::uint64_t rcv_nxt() const { return rcv_nxt_; }
+  bool complete() const { return complete_; }
+  std::uint64_t payload_errors() const { return payload_errors_; }
+
+ private:
+  std::uint32_t flow_id_;
+  ReceiverParams params_;
+  std::uint64_t rcv_nxt_ = 0;
+  std::uint32_t unacked_packets_ = 0;
+  bool ce_pending_ = false;           // a CE mark since the last ACK
+  bool complete_ = false;
+  std::uint64_t nacked_hole_ = ~std::uint64_t{0};  // rcv_nxt when the last NACK went out
+  TimeNs last_nack_ = 0;
+  TimeNs last_cnp_ = 0;
+  bool cnp_sent_ = false;
+  std::uint64_t payload_errors_ = 0;
+};
+
+}  // namespace ptcp::transport

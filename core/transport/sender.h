@@ -1,0 +1,112 @@
+// One flow's sending side: sequence space, window and pacing from its congestion control,
+// loss recovery and the retransmission timer. It decides what the next segment is and when it
+// may leave; the host writes the frame and schedules flows.
+//
+// Loss recovery is go-back-N from snd_una: a NACK, `dupack_threshold` duplicate ACKs or an RTO
+// set snd_nxt back to snd_una and resend from there (the receiver keeps no out-of-order data,
+// so everything after a hole has to be resent anyway). One loss episode lasts until snd_una
+// passes the highest byte sent when it began; the CC hears on_loss once per episode. A second
+// signal for the same hole within one RTT (stale packets still arriving) is ignored.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "cc/cc.h"
+#include "common/units.h"
+#include "wire/format.h"
+
+namespace ptcp::transport {
+
+struct SenderParams {
+  std::uint32_t mss = 1000;       // payload bytes per full segment
+  bool int_enabled = false;       // frames carry the INT region (counts in pacing)
+  TimeNs rto = kNsPerMs;          // initial retransmission timeout
+  TimeNs rto_max = 64 * kNsPerMs; // cap of the exponential backoff
+  std::uint32_t dupack_threshold = 3;
+  TimeNs base_rtt = 0;            // fallback for the "one RTT" guard before any RTT sample
+};
+
+// What the sender decided for one departure.
+struct Emission {
+  std::uint64_t seq = 0;
+  std::uint16_t len = 0;
+  std::uint8_t flags = 0;  // wire::flags::kLast / kRetransmit
+};
+
+class SenderFlow {
+ public:
+  SenderFlow(std::uint32_t flow_id, std::uint64_t size_bytes, const SenderParams& params,
+             std::unique_ptr<cc::CongestionControl> cc);
+
+  std::uint32_t flow_id() const { return flow_id_; }
+  std::uint64_t size() const { return size_; }
+  std::uint64_t snd_una() const { return snd_una_; }
+  std::uint64_t snd_nxt() const { return snd_nxt_; }
+  std::uint64_t bytes_in_flight() const { return snd_nxt_ - snd_una_; }
+  bool complete() const { return snd_una_ == size_; }
+  bool has_data() const { return snd_nxt_ < size_; }
+  // The window admits the next segment: in flight + segment <= cwnd, or nothing in flight
+  // (a flow always gets one packet out, whatever its window).
+  bool window_allows() const;
+  // Earliest departure the pacing rate allows for the next segment.
+  TimeNs pacing_time() const { return pace_next_; }
+  bool can_send(TimeNs now) const {
+    return has_data() && window_allows() && now >= pace_next_;
+  }
+
+  // Takes the next segment: advances snd_nxt, arms the RTO, spaces the next departure by this
+  // frame's wire bytes over the pacing rate, tells the CC. Call only when can_send(now).
+  Emission emit(TimeNs now);
+
+  // An ACK or NACK for this flow (`seg` as parsed). Returns true if the flow just completed.
+  bool on_ack(TimeNs now, const wire::Segment& seg, bool ecn_echo);
+  void on_cnp(TimeNs now) { cc_->on_cnp(now); }
+
+  // Earliest of the RTO and the CC's own timer; on_timer() runs whichever are due.
+  TimeNs next_deadline() const;
+  void on_timer(TimeNs now);
+
+  const cc::CongestionControl& cc() const { return *cc_; }
+  TimeNs start_time() const { return start_; }    // first byte sent, or kNever
+  TimeNs end_time() const { return end_; }        // completion ACK, or kNever
+  TimeNs last_rtt() const { return last_rtt_; }   // latest sample, or cc::kNoRttSample
+  TimeNs current_rto() const { return rto_cur_; }
+  TimeNs rto_deadline() const { return rto_deadline_; }
+  std::uint64_t retransmits() const { return retransmits_; }
+  std::uint64_t timeouts() const { return timeouts_; }
+  std::uint64_t loss_episodes() const { return loss_episodes_; }
+
+ private:
+  // Resends from snd_una unless this hole was already resent less than an RTT ago.
+  void go_back(TimeNs now, bool from_timeout);
+  std::uint16_t segment_len(std::uint64_t seq) const;
+
+  std::uint32_t flow_id_;
+  std::uint64_t size_;
+  SenderParams params_;
+  std::unique_ptr<cc::CongestionControl> cc_;
+
+  std::uint64_t snd_una_ = 0;
+  std::uint64_t snd_nxt_ = 0;
+  std::uint64_t snd_max_ = 0;  // highest byte ever sent (+1): below it a send is a retransmit
+  TimeNs pace_next_ = 0;
+
+  std::uint32_t dupacks_ = 0;
+  bool in_recovery_ = false;
+  std::uint64_t recover_ = 0;          // the episode ends when snd_una reaches this
+  std::uint64_t last_goback_seq_ = 0;  // the hole last resent, and when
+  TimeNs last_goback_time_ = -kNever;
+
+  TimeNs rto_cur_;
+  TimeNs rto_deadline_ = kNever;
+
+  TimeNs start_ = kNever;
+  TimeNs end_ = kNever;
+  TimeNs last_rtt_ = cc::kNoRttSample;
+  std::uint64_t retransmits_ = 0;
+  std::uint64_t timeouts_ = 0;
+  std::uint64_t loss_episodes_ = 0;
+};
+
+}  // namespace ptcp::transport
