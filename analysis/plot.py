@@ -1,0 +1,10 @@
+#!/usr/bin/python3
+"""powertcp plot RESULTS... [--out DIR]: figures (PNG+SVG) and report.md. See docs/metrics.md."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from powertcp_analysis.cli import plot_main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(plot_main())

@@ -1,0 +1,1 @@
+"""Analysis of powertcp results folders: loading, metrics (docs/metrics.md), plots and reports."""
