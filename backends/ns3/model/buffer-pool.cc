@@ -1,0 +1,20 @@
+#include "model/buffer-pool.h"
+
+namespace ptcp::ns3sim {
+
+BufferPool::BufferPool(std::size_t buffer_bytes, std::size_t per_slab)
+    : buffer_bytes_(buffer_bytes), per_slab_(per_slab == 0 ? 1 : per_slab) {}
+
+std::size_t BufferPool::Alloc() {
+  if (free_.empty()) {
+    const std::size_t base = slabs_.size() * per_slab_;
+    slabs_.push_back(std::make_unique<std::uint8_t[]>(buffer_bytes_ * per_slab_));
+    // Hand out low indices first so a run's memory layout is deterministic.
+    for (std::size_t i = per_slab_; i-- > 0;) free_.push_back(base + i);
+  }
+  const std::size_t idx = free_.back();
+  free_.pop_back();
+  return idx;
+}
+
+}  // namespace ptcp::ns3sim

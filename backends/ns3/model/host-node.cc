@@ -1,0 +1,84 @@
+#include "model/host-node.h"
+
+#include <span>
+
+#include "ns3/simulator.h"
+
+namespace ptcp::ns3sim {
+
+namespace {
+// Room for the largest frame a host may write or receive (jumbo MTUs included).
+constexpr std::size_t kFrameBuffer = 16384;
+}  // namespace
+
+HostNode::HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice> device)
+    : host_(std::move(host)), device_(device), tx_buf_(kFrameBuffer), rx_buf_(kFrameBuffer) {
+  device_->SetOwner(this, 0);
+}
+
+HostNode::~HostNode() {
+  wake_event_.Cancel();
+  if (device_) device_->SetOwner(nullptr, 0);
+}
+
+void HostNode::StartFlow(const transport::FlowSpec& flow) {
+  host_->start_flow(NowNs(), flow);
+  Pump();
+}
+
+void HostNode::ScheduleFlow(TimeNs at, const transport::FlowSpec& flow) {
+  const TimeNs delay = at - NowNs();
+  ns3::Simulator::ScheduleWithContext(device_->GetNode() ? device_->GetNode()->GetId() : 0,
+                                      NsTime(delay),
+                                      &HostNode::StartFlow, this, flow);
+}
+
+void HostNode::OnFrameReceived(std::uint32_t /*port*/, const ns3::Packet& frame) {
+  const std::uint32_t len = frame.GetSize();
+  if (len > rx_buf_.size()) {
+    ++counters_.oversized;
+    return;
+  }
+  frame.CopyData(rx_buf_.data(), len);
+  host_->on_frame(NowNs(), std::span<const std::uint8_t>(rx_buf_.data(), len));
+  Pump();
+}
+
+void HostNode::OnTxFree(std::uint32_t /*port*/) { Pump(); }
+
+// Sends the next frame if the wire is free; otherwise makes sure someone will ask again: the
+// device when its wire frees up, or the wakeup event.
+void HostNode::Pump() {
+  if (device_->IsBusy()) return;  // OnTxFree will pump; timers run then (next_frame runs them)
+  const TimeNs now = NowNs();
+  const std::size_t n = host_->next_frame(now, tx_buf_);
+  if (n > 0) {
+    device_->TransmitFrame(ns3::Create<ns3::Packet>(tx_buf_.data(), static_cast<std::uint32_t>(n)));
+    return;
+  }
+  ArmWakeup(host_->next_wakeup(), now);
+}
+
+void HostNode::ArmWakeup(TimeNs at, TimeNs now) {
+  if (at == kNever) return;  // a pending earlier wakeup may stay: it finds nothing and re-arms
+  // next_frame(now) just returned nothing, so a wakeup at or before now would spin: never
+  // schedule one earlier than the next nanosecond.
+  if (at <= now) at = now + 1;
+  if (wake_event_.IsRunning()) {
+    if (wake_at_ <= at) return;  // the earlier event will re-arm for the later time
+    wake_event_.Cancel();
+  }
+  wake_at_ = at;
+  wake_event_ = ns3::Simulator::Schedule(NsTime(at - now), &HostNode::Wakeup, this);
+}
+
+void HostNode::Wakeup() {
+  wake_at_ = kNever;
+  ++counters_.wakeups;
+  if (device_->IsBusy()) return;
+  const std::uint64_t before = device_->Counters().tx_frames;
+  Pump();
+  if (device_->Counters().tx_frames == before) ++counters_.early_wakeups;
+}
+
+}  // namespace ptcp::ns3sim

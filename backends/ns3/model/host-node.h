@@ -1,0 +1,56 @@
+// Glue between one PtcpNetDevice and a core transport::Host: received frames go to on_frame(),
+// the device pulls next_frame() whenever its wire is free, and the host's timers become one
+// ns-3 event at next_wakeup() (moved only when the wakeup moves earlier, so no event storms).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/ptcp-net-device.h"
+#include "ns3/event-id.h"
+#include "transport/host.h"
+
+namespace ptcp::ns3sim {
+
+struct HostNodeCounters {
+  std::uint64_t wakeups = 0;        // wakeup events that ran
+  std::uint64_t early_wakeups = 0;  // ...and found nothing to send
+  std::uint64_t oversized = 0;      // received frames larger than our receive buffer (dropped)
+};
+
+class HostNode : public FrameOwner {
+ public:
+  // The device must already be attached to its channel.
+  HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice> device);
+  ~HostNode() override;
+  HostNode(const HostNode&) = delete;
+  HostNode& operator=(const HostNode&) = delete;
+
+  // Starts a flow now (call from a scheduled event at the flow's start time).
+  void StartFlow(const transport::FlowSpec& flow);
+  // Schedules StartFlow at an absolute simulated time.
+  void ScheduleFlow(TimeNs at, const transport::FlowSpec& flow);
+
+  transport::Host& Host() { return *host_; }
+  const transport::Host& Host() const { return *host_; }
+  ns3::Ptr<PtcpNetDevice> Device() const { return device_; }
+  const HostNodeCounters& Counters() const { return counters_; }
+
+  void OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) override;
+  void OnTxFree(std::uint32_t port) override;
+
+ private:
+  void Pump();
+  void ArmWakeup(TimeNs at, TimeNs now);
+  void Wakeup();
+
+  std::unique_ptr<transport::Host> host_;
+  ns3::Ptr<PtcpNetDevice> device_;
+  std::vector<std::uint8_t> tx_buf_, rx_buf_;
+  ns3::EventId wake_event_;
+  TimeNs wake_at_ = kNever;
+  HostNodeCounters counters_;
+};
+
+}  // namespace ptcp::ns3sim

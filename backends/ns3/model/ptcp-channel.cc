@@ -1,0 +1,55 @@
+#include "model/ptcp-channel.h"
+
+#include "model/ptcp-net-device.h"
+#include "ns3/simulator.h"
+
+namespace ptcp::ns3sim {
+
+NS_OBJECT_ENSURE_REGISTERED(PtcpChannel);
+
+ns3::TypeId PtcpChannel::GetTypeId() {
+  static ns3::TypeId tid = ns3::TypeId("ns3::PtcpChannel")
+                               .SetParent<ns3::Channel>()
+                               .SetGroupName("Powertcp")
+                               .AddConstructor<PtcpChannel>();
+  return tid;
+}
+
+PtcpChannel::PtcpChannel() = default;
+
+void PtcpChannel::DoDispose() {
+  ends_ = {};
+  n_ = 0;
+  ns3::Channel::DoDispose();
+}
+
+bool PtcpChannel::Attach(ns3::Ptr<PtcpNetDevice> device) {
+  if (n_ == ends_.size()) return false;
+  ends_[n_++] = device;
+  return true;
+}
+
+ns3::Ptr<PtcpNetDevice> PtcpChannel::Peer(const PtcpNetDevice* of) const {
+  if (n_ < 2) return nullptr;
+  return ends_[0] == of ? ends_[1] : ends_[0];
+}
+
+void PtcpChannel::Transmit(ns3::Ptr<ns3::Packet> frame, const PtcpNetDevice* from,
+                           TimeNs tx_time) {
+  const ns3::Ptr<PtcpNetDevice> peer = Peer(from);
+  if (!peer) return;  // an unconnected end: the frame is lost, as on a cable to nowhere
+  const ns3::Time at = NsTime(tx_time + delay_);
+  if (const ns3::Ptr<ns3::Node> node = peer->GetNode()) {
+    ns3::Simulator::ScheduleWithContext(node->GetId(), at, &PtcpNetDevice::Receive, peer, frame);
+  } else {
+    ns3::Simulator::Schedule(at, &PtcpNetDevice::Receive, peer, frame);
+  }
+}
+
+std::size_t PtcpChannel::GetNDevices() const { return n_; }
+
+ns3::Ptr<ns3::NetDevice> PtcpChannel::GetDevice(std::size_t i) const {
+  return i < n_ ? ends_[i] : nullptr;
+}
+
+}  // namespace ptcp::ns3sim

@@ -1,0 +1,42 @@
+// The wire between two PtcpNetDevices: a fixed one-way propagation delay. The sender's device
+// accounts for serialization; the channel delivers the frame to the peer txTime + delay later.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "common/units.h"
+#include "ns3/channel.h"
+#include "ns3/packet.h"
+#include "ns3/ptr.h"
+
+namespace ptcp::ns3sim {
+
+class PtcpNetDevice;
+
+class PtcpChannel : public ns3::Channel {
+ public:
+  static ns3::TypeId GetTypeId();
+  PtcpChannel();
+
+  void SetDelay(TimeNs delay) { delay_ = delay; }
+  TimeNs GetDelay() const { return delay_; }
+  // Returns false when both ends are already taken.
+  bool Attach(ns3::Ptr<PtcpNetDevice> device);
+  // Delivers `frame` to the device at the other end of `from` after tx_time + delay.
+  void Transmit(ns3::Ptr<ns3::Packet> frame, const PtcpNetDevice* from, TimeNs tx_time);
+  ns3::Ptr<PtcpNetDevice> Peer(const PtcpNetDevice* of) const;
+
+  std::size_t GetNDevices() const override;
+  ns3::Ptr<ns3::NetDevice> GetDevice(std::size_t i) const override;
+
+ protected:
+  void DoDispose() override;
+
+ private:
+  TimeNs delay_ = 0;
+  std::array<ns3::Ptr<PtcpNetDevice>, 2> ends_;
+  std::size_t n_ = 0;
+};
+
+}  // namespace ptcp::ns3sim

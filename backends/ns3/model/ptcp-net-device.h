@@ -1,0 +1,123 @@
+// A point-to-point NetDevice that carries the core's Ethernet frames byte for byte (no PPP
+// header, no hidden queue). Link timing is the core's: a frame of n bytes occupies the wire for
+// serialization_ns(wire_bytes(n), rate), then the channel adds the propagation delay.
+//
+// The device pulls: it never queues. When the wire becomes free it tells its FrameOwner
+// (OnTxFree), which hands it the next frame, so the queue that forms is the owner's (the core
+// switch's or the core host's), the one INT reports.
+#pragma once
+
+#include <cstdint>
+
+#include "common/units.h"
+#include "ns3/data-rate.h"
+#include "ns3/mac48-address.h"
+#include "ns3/net-device.h"
+#include "ns3/nstime.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/traced-callback.h"
+
+namespace ptcp::ns3sim {
+
+class PtcpChannel;
+class PcapWriter;
+
+// The node glue behind a device (a core host or switch).
+class FrameOwner {
+ public:
+  virtual ~FrameOwner() = default;
+  // A whole frame arrived on the device with index `port` of this owner.
+  virtual void OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) = 0;
+  // The wire of `port` is free: the owner may call TransmitFrame() now.
+  virtual void OnTxFree(std::uint32_t port) = 0;
+};
+
+struct DeviceCounters {
+  std::uint64_t tx_frames = 0, tx_bytes = 0, tx_wire_bytes = 0;
+  std::uint64_t rx_frames = 0, rx_bytes = 0;
+  std::uint64_t refused = 0;  // Send()/TransmitFrame() while the wire was busy
+};
+
+class PtcpNetDevice : public ns3::NetDevice {
+ public:
+  static ns3::TypeId GetTypeId();
+  PtcpNetDevice();
+  ~PtcpNetDevice() override;
+
+  // Our interface.
+  void SetRate(BitsPerSec rate);
+  BitsPerSec GetRate() const { return rate_; }
+  void SetOwner(FrameOwner* owner, std::uint32_t port);
+  bool Attach(ns3::Ptr<PtcpChannel> channel);
+  bool IsBusy() const { return busy_; }
+  // Puts a whole frame on the wire now. Returns false (and counts it) if the wire is busy.
+  bool TransmitFrame(ns3::Ptr<ns3::Packet> frame);
+  // Called by the channel when the last bit of a frame has arrived.
+  void Receive(ns3::Ptr<ns3::Packet> frame);
+  // Captures every frame sent or received on this device (nullptr stops).
+  void SetPcap(PcapWriter* pcap) { pcap_ = pcap; }
+  const DeviceCounters& Counters() const { return counters_; }
+  ns3::Ptr<PtcpNetDevice> GetPeer() const;
+
+  // ns3::NetDevice. Send() transmits the packet's bytes as a complete frame: the caller builds
+  // the Ethernet header (our frames already carry one). No queue: false when the wire is busy.
+  void SetIfIndex(const std::uint32_t index) override { if_index_ = index; }
+  std::uint32_t GetIfIndex() const override { return if_index_; }
+  ns3::Ptr<ns3::Channel> GetChannel() const override;
+  void SetAddress(ns3::Address address) override;
+  ns3::Address GetAddress() const override { return address_; }
+  bool SetMtu(const std::uint16_t mtu) override;
+  std::uint16_t GetMtu() const override { return mtu_; }
+  bool IsLinkUp() const override;
+  void AddLinkChangeCallback(ns3::Callback<void> callback) override;
+  bool IsBroadcast() const override { return true; }
+  ns3::Address GetBroadcast() const override;
+  bool IsMulticast() const override { return false; }
+  ns3::Address GetMulticast(ns3::Ipv4Address group) const override;
+  ns3::Address GetMulticast(ns3::Ipv6Address addr) const override;
+  bool IsPointToPoint() const override { return true; }
+  bool IsBridge() const override { return false; }
+  bool Send(ns3::Ptr<ns3::Packet> packet, const ns3::Address& dest,
+            std::uint16_t protocol) override;
+  bool SendFrom(ns3::Ptr<ns3::Packet> packet, const ns3::Address& source,
+                const ns3::Address& dest, std::uint16_t protocol) override;
+  ns3::Ptr<ns3::Node> GetNode() const override { return node_; }
+  void SetNode(ns3::Ptr<ns3::Node> node) override { node_ = node; }
+  bool NeedsArp() const override { return false; }
+  void SetReceiveCallback(ns3::NetDevice::ReceiveCallback cb) override { rx_cb_ = cb; }
+  void SetPromiscReceiveCallback(ns3::NetDevice::PromiscReceiveCallback cb) override {
+    promisc_cb_ = cb;
+  }
+  bool SupportsSendFrom() const override { return false; }
+
+ protected:
+  void DoDispose() override;
+
+ private:
+  void TransmitComplete();
+
+  BitsPerSec rate_ = 0;
+  ns3::Ptr<PtcpChannel> channel_;
+  ns3::Ptr<ns3::Node> node_;
+  ns3::Mac48Address address_;
+  std::uint32_t if_index_ = 0;
+  std::uint16_t mtu_ = 1500;
+  bool busy_ = false;
+  FrameOwner* owner_ = nullptr;
+  std::uint32_t port_ = 0;
+  PcapWriter* pcap_ = nullptr;
+  DeviceCounters counters_;
+  ns3::NetDevice::ReceiveCallback rx_cb_;
+  ns3::NetDevice::PromiscReceiveCallback promisc_cb_;
+  ns3::TracedCallback<> link_change_;
+};
+
+// Simulator::Now() as the core's integer nanoseconds.
+TimeNs NowNs();
+// A core duration as an ns-3 Time (negative durations become zero).
+inline ns3::Time NsTime(TimeNs t) {
+  return ns3::Time::FromInteger(static_cast<std::uint64_t>(t < 0 ? 0 : t), ns3::Time::NS);
+}
+
+}  // namespace ptcp::ns3sim

@@ -1,0 +1,120 @@
+#include "model/switch-node.h"
+
+#include <span>
+#include <stdexcept>
+
+#include "ns3/simulator.h"
+#include "wire/format.h"
+
+namespace ptcp::ns3sim {
+
+SwitchNode::SwitchNode(std::unique_ptr<sw::Switch> sw,
+                       std::vector<ns3::Ptr<PtcpNetDevice>> devices, std::size_t max_frame_bytes)
+    : sw_(std::move(sw)), pool_(max_frame_bytes), pfc_buf_(wire::kPfcFrameLen) {
+  if (devices.size() != sw_->port_count()) {
+    throw std::invalid_argument("SwitchNode: " + std::to_string(devices.size()) +
+                                " devices for a switch of " +
+                                std::to_string(sw_->port_count()) + " ports");
+  }
+  ports_.resize(devices.size());
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    ports_[i].device = devices[i];
+    devices[i]->SetOwner(this, static_cast<std::uint32_t>(i));
+  }
+  sw_->on_pfc_pending = [this](sw::PortId p) { pfc_pending_.push_back(p); };
+}
+
+SwitchNode::~SwitchNode() {
+  for (Port& p : ports_) {
+    p.timer.Cancel();
+    if (p.device) p.device->SetOwner(nullptr, 0);
+  }
+}
+
+void SwitchNode::OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) {
+  const std::uint32_t len = frame.GetSize();
+  if (len > pool_.BufferBytes()) {
+    ++counters_.oversized;
+    return;
+  }
+  const std::size_t h = pool_.Alloc();
+  std::uint8_t* data = pool_.Data(h);
+  frame.CopyData(data, len);
+  const TimeNs now = NowNs();
+  const auto in_port = static_cast<sw::PortId>(port);
+  const sw::RxResult r = sw_->receive(now, in_port, std::span<std::uint8_t>(data, len), h);
+  switch (r) {
+    case sw::RxResult::kEnqueued:
+      // The switch does not say which egress took it; only an idle port can need a kick and
+      // busy ports (the common case under load) are skipped at the cost of one flag test.
+      for (std::size_t p = 0; p < ports_.size(); ++p) {
+        if (!ports_[p].device->IsBusy() && sw_->next_departure(static_cast<sw::PortId>(p)) <= now) {
+          TryTransmit(static_cast<sw::PortId>(p));
+        }
+      }
+      break;
+    case sw::RxResult::kConsumed:  // a PAUSE/resume for in_port's egress
+      pool_.Free(h);
+      TryTransmit(in_port);
+      break;
+    default:
+      pool_.Free(h);
+      ++counters_.dropped;
+      break;
+  }
+  DrainPfcPending();
+}
+
+void SwitchNode::OnTxFree(std::uint32_t port) {
+  TryTransmit(static_cast<sw::PortId>(port));
+  DrainPfcPending();
+}
+
+void SwitchNode::TryTransmit(sw::PortId port) {
+  Port& p = ports_[port];
+  if (p.device->IsBusy()) return;  // OnTxFree comes back here
+  const TimeNs now = NowNs();
+  const std::size_t n = sw_->next_pfc_frame(port, now, pfc_buf_);
+  if (n > 0) {
+    p.device->TransmitFrame(ns3::Create<ns3::Packet>(pfc_buf_.data(), static_cast<std::uint32_t>(n)));
+    return;
+  }
+  if (const std::optional<sw::Dequeued> d = sw_->dequeue(port, now)) {
+    ns3::Ptr<ns3::Packet> pkt = ns3::Create<ns3::Packet>(pool_.Data(d->handle), d->len);
+    pool_.Free(d->handle);
+    p.device->TransmitFrame(pkt);
+    return;
+  }
+  ArmTimer(port, sw_->next_departure(port), now);
+}
+
+void SwitchNode::ArmTimer(sw::PortId port, TimeNs at, TimeNs now) {
+  if (at == kNever) return;
+  Port& p = ports_[port];
+  if (at <= now) at = now + 1;  // nothing left now: never spin at the same instant
+  if (p.timer.IsRunning()) {
+    if (p.timer_at <= at) return;
+    p.timer.Cancel();
+  }
+  p.timer_at = at;
+  p.timer = ns3::Simulator::Schedule(NsTime(at - now), &SwitchNode::Timer, this, port);
+}
+
+void SwitchNode::Timer(sw::PortId port) {
+  ports_[port].timer_at = kNever;
+  ++counters_.timers;
+  TryTransmit(port);
+  DrainPfcPending();
+}
+
+void SwitchNode::DrainPfcPending() {
+  // Ports told about during receive()/dequeue(): the callback only records them so we never
+  // call back into the switch from inside it.
+  while (!pfc_pending_.empty()) {
+    const sw::PortId p = pfc_pending_.back();
+    pfc_pending_.pop_back();
+    if (p < ports_.size()) TryTransmit(p);
+  }
+}
+
+}  // namespace ptcp::ns3sim

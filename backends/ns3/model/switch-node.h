@@ -1,0 +1,62 @@
+// Glue between a set of PtcpNetDevices and a core sw::Switch. Arrivals are copied into pool
+// buffers and handed to receive(); each device pulls from the switch when its wire is free
+// (PFC frames first, then dequeue()), and a paused port gets one timer at next_departure().
+// Switch ports are unpaced: the device does the serialization, with the core's link timing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/buffer-pool.h"
+#include "model/ptcp-net-device.h"
+#include "ns3/event-id.h"
+#include "switch/switch.h"
+
+namespace ptcp::ns3sim {
+
+struct SwitchNodeCounters {
+  std::uint64_t oversized = 0;  // arrivals larger than a pool buffer (dropped before the switch)
+  std::uint64_t dropped = 0;    // arrivals the switch refused (admission, malformed, no route)
+  std::uint64_t timers = 0;     // departure timers that ran
+};
+
+class SwitchNode : public FrameOwner {
+ public:
+  // devices[i] is port i of the switch; the switch's ports must be unpaced and as many.
+  SwitchNode(std::unique_ptr<sw::Switch> sw, std::vector<ns3::Ptr<PtcpNetDevice>> devices,
+             std::size_t max_frame_bytes);
+  ~SwitchNode() override;
+  SwitchNode(const SwitchNode&) = delete;
+  SwitchNode& operator=(const SwitchNode&) = delete;
+
+  sw::Switch& Switch() { return *sw_; }
+  const sw::Switch& Switch() const { return *sw_; }
+  ns3::Ptr<PtcpNetDevice> Device(std::size_t port) const { return ports_[port].device; }
+  std::size_t PortCount() const { return ports_.size(); }
+  const SwitchNodeCounters& Counters() const { return counters_; }
+  const BufferPool& Pool() const { return pool_; }
+
+  void OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) override;
+  void OnTxFree(std::uint32_t port) override;
+
+ private:
+  struct Port {
+    ns3::Ptr<PtcpNetDevice> device;
+    ns3::EventId timer;
+    TimeNs timer_at = kNever;
+  };
+  void TryTransmit(sw::PortId port);
+  void ArmTimer(sw::PortId port, TimeNs at, TimeNs now);
+  void Timer(sw::PortId port);
+  void DrainPfcPending();
+
+  std::unique_ptr<sw::Switch> sw_;
+  std::vector<Port> ports_;
+  BufferPool pool_;
+  std::vector<std::uint8_t> pfc_buf_;
+  std::vector<sw::PortId> pfc_pending_;
+  SwitchNodeCounters counters_;
+};
+
+}  // namespace ptcp::ns3sim
