@@ -1,5 +1,6 @@
 // The algorithms every build knows by name. A user's own algorithm can be added here or from
 // their own code with Registry::global().add(make_my_algorithm()) (docs/writing-a-cc.md).
+#include "cc/dcqcn.h"
 #include "cc/hpcc.h"
 #include "cc/powertcp.h"
 #include "cc/powertcp_rate.h"
@@ -13,6 +14,7 @@ void register_builtins(Registry& r) {
   r.add(make_theta_powertcp_algorithm());
   r.add(make_powertcp_rate_algorithm());
   r.add(make_hpcc_algorithm());
+  r.add(make_dcqcn_algorithm());
 }
 
 }  // namespace ptcp::cc
