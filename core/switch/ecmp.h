@@ -1,0 +1,41 @@
+// Forwarding: destination IPv4 -> set of equal-cost egress ports, one chosen per flow by a
+// salted hash of the 5-tuple, so a flow always takes the same port (no reordering) while
+// different switches (different salts) split flows independently.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+namespace ptcp::sw {
+
+struct FiveTuple {
+  std::uint32_t src_ip = 0, dst_ip = 0;
+  std::uint16_t src_port = 0, dst_port = 0;
+  std::uint8_t proto = 0;
+};
+
+// 64-bit hash of the 5-tuple mixed with `salt` (splitmix64 finalizer rounds).
+std::uint64_t ecmp_hash(const FiveTuple& t, std::uint64_t salt);
+
+class RouteTable {
+ public:
+  using PortId = std::uint16_t;
+  static constexpr std::uint32_t kNoPort = 0xffffffffu;
+
+  void set(std::uint32_t dst_ip, std::vector<PortId> ports);
+  // The port set for `dst_ip`, or null when there is no route.
+  const std::vector<PortId>* find(std::uint32_t dst_ip) const;
+  // The egress port for a flow, or kNoPort when there is no route.
+  std::uint32_t select(const FiveTuple& t, std::uint64_t salt) const;
+
+ private:
+  // Node addresses are dense (wire::node_ip: 10.0.0.1 + index), so they index a vector; any
+  // other address falls back to a hash map.
+  static constexpr std::uint32_t kDenseBase = 0x0a000000u;
+  static constexpr std::uint32_t kDenseSpan = 1u << 20;
+  std::vector<std::vector<PortId>> dense_;
+  std::unordered_map<std::uint32_t, std::vector<PortId>> sparse_;
+};
+
+}  // namespace ptcp::sw

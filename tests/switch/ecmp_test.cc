@@ -1,0 +1,105 @@
+#include "switch/ecmp.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+#include "test_frames.h"
+#include "wire/format.h"
+
+namespace ptcp::sw {
+namespace {
+
+FiveTuple flow(std::uint32_t i) {
+  return FiveTuple{wire::node_ip(i % 64), wire::node_ip(100), wire::flow_src_port(i),
+                   wire::kUdpPort, 17};
+}
+
+TEST(Ecmp, SpreadsTenThousandFlowsEvenlyOverFourPorts) {
+  RouteTable t;
+  t.set(wire::node_ip(100), {0, 1, 2, 3});
+  std::array<int, 4> count{};
+  for (std::uint32_t i = 0; i < 10'000; ++i) ++count[t.select(flow(i), 7)];
+  std::printf("ECMP 10000 flows over 4 ports: %d %d %d %d\n", count[0], count[1], count[2],
+              count[3]);
+  for (int c : count) EXPECT_NEAR(c, 2500, 125);  // within 5% of even
+}
+
+TEST(Ecmp, AFlowAlwaysTakesTheSamePort) {
+  RouteTable t;
+  t.set(wire::node_ip(100), {4, 5, 6, 7});
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    const std::uint32_t first = t.select(flow(i), 3);
+    for (int k = 0; k < 5; ++k) ASSERT_EQ(t.select(flow(i), 3), first);
+  }
+}
+
+TEST(Ecmp, SaltChangesTheSplit) {
+  RouteTable t;
+  t.set(wire::node_ip(100), {0, 1});
+  int differ = 0;
+  for (std::uint32_t i = 0; i < 1000; ++i) differ += t.select(flow(i), 1) != t.select(flow(i), 2);
+  EXPECT_GT(differ, 350);  // independent salts disagree about half the time
+  EXPECT_LT(differ, 650);
+}
+
+TEST(Ecmp, EveryTupleFieldMatters) {
+  const FiveTuple base = flow(1);
+  const std::uint64_t h = ecmp_hash(base, 9);
+  FiveTuple t = base;
+  t.src_ip ^= 1;
+  EXPECT_NE(ecmp_hash(t, 9), h);
+  t = base;
+  t.dst_ip ^= 1;
+  EXPECT_NE(ecmp_hash(t, 9), h);
+  t = base;
+  t.src_port ^= 1;
+  EXPECT_NE(ecmp_hash(t, 9), h);
+  t = base;
+  t.dst_port ^= 1;
+  EXPECT_NE(ecmp_hash(t, 9), h);
+  t = base;
+  t.proto = 6;
+  EXPECT_NE(ecmp_hash(t, 9), h);
+}
+
+TEST(Ecmp, DenseAndSparseAddressesAndMissingRoutes) {
+  RouteTable t;
+  t.set(wire::node_ip(3), {2});
+  t.set(0xc0a80001u, {5});  // 192.168.0.1: outside the dense node range
+  FiveTuple f = flow(1);
+  f.dst_ip = wire::node_ip(3);
+  EXPECT_EQ(t.select(f, 1), 2u);
+  f.dst_ip = 0xc0a80001u;
+  EXPECT_EQ(t.select(f, 1), 5u);
+  f.dst_ip = wire::node_ip(4);
+  EXPECT_EQ(t.select(f, 1), RouteTable::kNoPort);
+  f.dst_ip = 0x01020304u;
+  EXPECT_EQ(t.select(f, 1), RouteTable::kNoPort);
+  t.set(wire::node_ip(3), {1});  // replaced
+  f.dst_ip = wire::node_ip(3);
+  EXPECT_EQ(t.select(f, 1), 1u);
+}
+
+TEST(Ecmp, SwitchRoutesByTheTableAndRejectsBadRoutes) {
+  Switch s(testing::simple_config(4));
+  EXPECT_THROW(s.add_route(wire::node_ip(1), {}), std::invalid_argument);
+  EXPECT_THROW(s.add_route(wire::node_ip(1), {4}), std::invalid_argument);
+  s.add_route(wire::node_ip(1), {0, 1, 2, 3});
+  testing::FramePool pool;
+  std::array<int, 4> per_port{};
+  for (std::uint32_t f = 0; f < 400; ++f) {
+    const Handle h = pool.add(testing::make_frame({.src_node = 9, .dst_node = 1, .flow_id = f}));
+    ASSERT_EQ(s.receive(0, 0, pool[h], h), RxResult::kEnqueued);
+  }
+  for (PortId p = 0; p < 4; ++p) per_port[p] = static_cast<int>(s.port_counters(p).enqueued);
+  for (int c : per_port) EXPECT_GT(c, 60);  // every port used
+  const Handle h = pool.add(testing::make_frame({.src_node = 9, .dst_node = 2}));
+  EXPECT_EQ(s.receive(0, 0, pool[h], h), RxResult::kNoRoute);
+  EXPECT_EQ(s.counters().no_route, 1u);
+}
+
+}  // namespace
+}  // namespace ptcp::sw
