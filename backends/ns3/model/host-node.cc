@@ -16,8 +16,9 @@ HostNode::HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice
   device_->SetOwner(this, 0);
 }
 
+// Pending events point at us: destroy node glue only after Simulator::Destroy() (cancelling
+// here would re-create a destroyed simulator).
 HostNode::~HostNode() {
-  wake_event_.Cancel();
   if (device_) device_->SetOwner(nullptr, 0);
 }
 

@@ -1,6 +1,7 @@
 // Glue between one PtcpNetDevice and a core transport::Host: received frames go to on_frame(),
 // the device pulls next_frame() whenever its wire is free, and the host's timers become one
 // ns-3 event at next_wakeup() (moved only when the wakeup moves earlier, so no event storms).
+// Lifetime: pending events point at this object; destroy it after Simulator::Destroy().
 #pragma once
 
 #include <cstdint>

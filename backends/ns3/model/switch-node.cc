@@ -25,8 +25,8 @@ SwitchNode::SwitchNode(std::unique_ptr<sw::Switch> sw,
 }
 
 SwitchNode::~SwitchNode() {
+  // As HostNode: destroyed after Simulator::Destroy(), so pending timers are already gone.
   for (Port& p : ports_) {
-    p.timer.Cancel();
     if (p.device) p.device->SetOwner(nullptr, 0);
   }
 }

@@ -2,6 +2,7 @@
 // buffers and handed to receive(); each device pulls from the switch when its wire is free
 // (PFC frames first, then dequeue()), and a paused port gets one timer at next_departure().
 // Switch ports are unpaced: the device does the serialization, with the core's link timing.
+// Lifetime: pending timers point at this object; destroy it after Simulator::Destroy().
 #pragma once
 
 #include <cstdint>
