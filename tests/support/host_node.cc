@@ -1,0 +1,2 @@
+// HostNode is header-only; this file keeps one translation unit per header in the library.
+#include "support/host_node.h"
