@@ -88,7 +88,8 @@ std::optional<std::string> resolve_params(const Algorithm& a, const ParamValues&
     if (!(value >= spec->min && value <= spec->max)) {
       return "parameter '" + name + "' of congestion control '" + a.name + "' is " +
              fmt_value(value) + ", outside [" + fmt_value(spec->min) + ", " +
-             fmt_value(spec->max) + "] " + to_string(spec->unit);
+             fmt_value(spec->max) + "]" +
+             (spec->unit == ParamUnit::kDimensionless ? "" : std::string(" ") + to_string(spec->unit));
     }
     out[name] = value;
   }
