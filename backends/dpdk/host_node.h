@@ -1,0 +1,75 @@
+// The host runtime: one ptcp::transport::Host behind one DPDK port, driven from a
+// run-to-completion loop. Per iteration: receive a burst into the core (then free the mbufs),
+// let the core write frames into fresh mbufs while the emulated NIC is free (paced at the
+// link's rate: the core hands out frames whenever asked), and release what has crossed the
+// wire. No allocation (beyond mbufs from the pool), lock or system call on this path.
+#pragma once
+
+#include <rte_mbuf.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "backends/dpdk/egress.h"
+#include "transport/host.h"
+
+namespace ptcp::dpdk {
+
+struct HostNodeCounters {
+  std::uint64_t rx_frames = 0;
+  std::uint64_t rx_dropped_multiseg = 0;  // chained mbufs: the core wants contiguous frames
+  std::uint64_t rx_dropped_bad_cksum = 0; // the NIC's IPv4 checksum offload flagged them
+  std::uint64_t tx_frames = 0;
+  std::uint64_t mbuf_alloc_failures = 0;  // pool empty: the frame waits for the next iteration
+};
+
+class HostNode {
+ public:
+  HostNode(const transport::HostConfig& cfg, Egress egress, rte_mempool* pool);
+  ~HostNode();
+  HostNode(const HostNode&) = delete;
+  HostNode& operator=(const HostNode&) = delete;
+
+  transport::Host& host() { return *host_; }
+  const transport::Host& host() const { return *host_; }
+  // Replaces the core host (e.g. with the measured base RTT). Callbacks must be set again.
+  void reset_host(const transport::HostConfig& cfg);
+
+  void start_flow(TimeNs now, const transport::FlowSpec& f) {
+    host_->start_flow(now, f);
+    wake_ = now;
+  }
+  void send_probe(TimeNs now, std::uint32_t dst, std::uint64_t id) {
+    host_->send_probe(now, dst, id);
+    wake_ = now;
+  }
+
+  void poll(TimeNs now);
+  // When this node next has something to do without input (used by tests and idle checks).
+  TimeNs next_event() const;
+  unsigned drain();  // frees frames on the emulated wire and the spare mbuf
+
+  Egress& egress() { return egress_; }
+  const Egress& egress() const { return egress_; }
+  const HostNodeCounters& counters() const { return counters_; }
+  std::uint64_t tx_bytes() const { return tx_bytes_; }  // frame bytes put on the link
+
+ private:
+  void receive(TimeNs now);
+  void transmit(TimeNs now);
+
+  std::unique_ptr<transport::Host> host_;
+  Egress egress_;
+  rte_mempool* pool_;
+  rte_mbuf* spare_ = nullptr;  // allocated but not yet filled: reused next time
+  TimeNs wake_ = 0;            // earliest time transmit() may have something
+  std::uint16_t room_ = 0;     // writable bytes in an mbuf
+  bool rx_cksum_offload_ = false;
+  HostNodeCounters counters_{};
+  std::uint64_t tx_bytes_ = 0;
+
+ public:
+  void set_rx_cksum_offload(bool on) { rx_cksum_offload_ = on; }
+};
+
+}  // namespace ptcp::dpdk

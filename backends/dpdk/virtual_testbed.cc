@@ -1,0 +1,329 @@
+#include "backends/dpdk/virtual_testbed.h"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "backends/dpdk/eal.h"
+#include "backends/dpdk/node_config.h"
+
+namespace ptcp::dpdk {
+namespace {
+
+// How far a sender may fall behind its link schedule and still send back to back: a few
+// full frames, so loop jitter does not cost rate but a stall is not "made up" in a burst.
+TimeNs catch_up_for(BitsPerSec rate, std::uint32_t mtu) {
+  return 8 * serialization_ns(wire::wire_bytes(mtu + wire::kEthLen), rate);
+}
+
+bool traced(const exp::TraceSelection& sel, std::uint32_t id) {
+  return sel.all || std::find(sel.ids.begin(), sel.ids.end(), id) != sel.ids.end();
+}
+
+}  // namespace
+
+VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> flows,
+                               TestbedOptions opt)
+    : e_(e), flow_list_(std::move(flows)), opt_(std::move(opt)) {
+  if (!EalSession::active()) throw DpdkError("virtual testbed: EAL is not initialized");
+  const exp::Topology& t = *e.topology;
+  std::sort(flow_list_.begin(), flow_list_.end(),
+            [](const exp::Flow& a, const exp::Flow& b) { return a.start < b.start; });
+
+  // Size the pool from every place a frame can wait.
+  PoolNeeds needs;
+  needs.ports = static_cast<std::uint32_t>(t.ports().size());
+  needs.ring_slots = static_cast<std::uint64_t>(t.ports().size()) * opt_.ring_depth;
+  needs.switch_buffer_bytes = static_cast<std::uint64_t>(t.switch_count()) * e.sw.buffer_bytes;
+  for (const auto& p : t.ports()) {
+    needs.in_flight_frames +=
+        Egress::line_capacity(p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu));
+  }
+  needs.hosts = t.host_count();
+  pool_ = std::make_unique<MbufPool>("ptcp_vtb", mbuf_count(needs),
+                                     data_room_for_mtu(e.transport.mtu));
+  pool_free_start_ = pool_->available();
+
+  // One ring link per topology link; port a is the lower global port id's node.
+  eth_.assign(t.ports().size(), 0);
+  PortOptions popt;
+  popt.mtu = e.transport.mtu;
+  for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) {
+    const exp::Port& p = t.port(gp);
+    if (p.peer_port < gp) continue;
+    auto link = std::make_unique<RingLink>("L" + std::to_string(links_.size()), opt_.ring_depth);
+    eth_[gp] = link->port_a();
+    eth_[p.peer_port] = link->port_b();
+    setup_port(link->port_a(), pool_->get(), popt);
+    setup_port(link->port_b(), pool_->get(), popt);
+    links_.push_back(std::move(link));
+  }
+  auto egress_of = [&](std::uint32_t gp) {
+    const exp::Port& p = t.port(gp);
+    return Egress(eth_[gp], p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu));
+  };
+
+  for (std::uint32_t n = 0; n < t.nodes().size(); ++n) {
+    const exp::Node& node = t.node(n);
+    if (node.is_host()) {
+      host_cfgs_.push_back(host_config(e, n, opt_.verify_payload));
+      hosts_.push_back(std::make_unique<HostNode>(host_cfgs_.back(), egress_of(node.ports.at(0)),
+                                                  pool_->get()));
+    } else {
+      std::vector<Egress> eg;
+      for (std::uint32_t gp : node.ports) eg.push_back(egress_of(gp));
+      auto s = std::make_unique<SwitchNode>(switch_config(e, n), std::move(eg), pool_->get());
+      add_routes(e, n, s->core());
+      switches_.push_back(std::move(s));
+      switch_node_ids_.push_back(n);
+    }
+  }
+}
+
+VirtualTestbed::~VirtualTestbed() {
+  drain_all();
+  hosts_.clear();
+  switches_.clear();
+  links_.clear();  // closes the ports before the pool goes
+  pool_.reset();
+}
+
+void VirtualTestbed::poll_all(TimeNs now) {
+  for (auto& h : hosts_) h->poll(now);
+  for (auto& s : switches_) s->poll(now);
+}
+
+unsigned VirtualTestbed::drain_all() {
+  unsigned n = 0;
+  for (auto& h : hosts_) n += h->drain();
+  for (auto& s : switches_) n += s->drain();
+  for (auto& l : links_) n += l->drain();
+  return n;
+}
+
+void VirtualTestbed::measure(TestbedRun& out) {
+  // The pairs the flows will use, both directions' senders.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index;
+  for (const auto& f : flow_list_) {
+    const auto key = std::make_pair(f.src, f.dst);
+    if (!index.count(key)) {
+      index[key] = out.probes.size();
+      out.probes.push_back(PairRtt{f.src, f.dst, 0, 0});
+    }
+  }
+  if (out.probes.empty() || opt_.probe_rounds == 0) return;
+  std::vector<unsigned> pending(hosts_.size(), 0);
+  std::size_t outstanding = 0;
+  for (std::uint32_t h = 0; h < hosts_.size(); ++h) {
+    hosts_[h]->host().on_probe_rtt = [&, h](std::uint32_t dst, std::uint64_t id, TimeNs rtt) {
+      const auto it = index.find({h, dst});
+      if (it == index.end() || (id >> 32) != it->second) return;
+      PairRtt& p = out.probes[it->second];
+      if (p.replies == 0 || rtt < p.min_rtt) p.min_rtt = rtt;
+      ++p.replies;
+      if (outstanding > 0) --outstanding;
+    };
+  }
+  out.probe_loop.stall_threshold = std::max<TimeNs>(e_.cc.base_rtt / 10, 1);
+  TimeNs prev = clock_.now();
+  for (unsigned round = 0; round < opt_.probe_rounds; ++round) {
+    // One pair at a time, so probes never queue behind each other: the network is unloaded.
+    for (std::size_t i = 0; i < out.probes.size(); ++i) {
+      const PairRtt& p = out.probes[i];
+      TimeNs now = clock_.now();
+      const TimeNs give_up = now + opt_.probe_round_timeout;
+      outstanding = 1;
+      hosts_[p.src]->send_probe(now, p.dst, (static_cast<std::uint64_t>(i) << 32) | round);
+      while (outstanding > 0 && now < give_up) {
+        now = clock_.now();
+        out.probe_loop.observe(now - prev);
+        prev = now;
+        poll_all(now);
+      }
+      // Let the network empty (a late reply must not be taken for the next probe's).
+      const TimeNs settle = now + 2 * e_.cc.base_rtt;
+      while (now < settle) {
+        now = clock_.now();
+        out.probe_loop.observe(now - prev);
+        prev = now;
+        poll_all(now);
+      }
+    }
+  }
+  for (const auto& p : out.probes) out.measured_base_rtt = std::max(out.measured_base_rtt, p.min_rtt);
+  for (auto& h : hosts_) h->host().on_probe_rtt = nullptr;
+}
+
+void VirtualTestbed::set_callbacks(TestbedRun& out) {
+  for (auto& h : hosts_) {
+    h->host().on_flow_complete = [&out](const transport::FlowRecord& r) {
+      out.completed.push_back(r);
+    };
+    h->host().on_flow_received = [&out, this](std::uint32_t src, std::uint32_t id,
+                                              std::uint64_t bytes) {
+      out.received.push_back(ReceivedFlow{src, id, bytes, clock_.now()});
+    };
+  }
+}
+
+void VirtualTestbed::sample(TimeNs now, TimeNs epoch, TestbedRun& out) {
+  const exp::Topology& t = *e_.topology;
+  const TimeNs rt = now - epoch;
+  for (std::size_t i = 0; i < switches_.size(); ++i) {
+    const std::uint32_t node = switch_node_ids_[i];
+    const sw::Switch& s = switches_[i]->core();
+    out.buffer.push_back(BufferRow{rt, node, s.buffer_used()});
+    const auto& ports = t.node(node).ports;
+    for (std::size_t p = 0; p < ports.size(); ++p) {
+      if (traced(e_.run.trace_ports, ports[p])) {
+        out.queue.push_back(QueueRow{rt, ports[p], s.queue_bytes(static_cast<sw::PortId>(p))});
+      }
+    }
+  }
+}
+
+void VirtualTestbed::sample_flows(TimeNs now, TimeNs epoch, TestbedRun& out) {
+  const TimeNs rt = now - epoch;
+  for (auto& h : hosts_) {
+    h->host().for_each_flow([&](const transport::FlowSample& s) {
+      if (traced(e_.run.trace_flows, s.flow_id)) out.flows.push_back(FlowRow{rt, s});
+    });
+  }
+}
+
+TestbedRun VirtualTestbed::run() {
+  if (ran_) throw std::logic_error("VirtualTestbed::run() called twice");
+  ran_ = true;
+  const exp::Topology& t = *e_.topology;
+  TestbedRun out;
+  out.flows_total = flow_list_.size();
+  out.buffer_bytes = e_.sw.buffer_bytes;
+  out.pool_size = pool_->size();
+  out.pool_free_start = pool_free_start_;
+  out.completed.reserve(flow_list_.size());
+  out.received.reserve(flow_list_.size());
+
+  measure(out);
+  out.base_rtt_used = e_.cc.base_rtt;
+  if (opt_.use_measured_base_rtt && out.measured_base_rtt > 0) {
+    out.base_rtt_used = out.measured_base_rtt;
+    for (std::uint32_t h = 0; h < hosts_.size(); ++h) {
+      host_cfgs_[h].base_rtt = out.measured_base_rtt;
+      hosts_[h]->reset_host(host_cfgs_[h]);
+    }
+  }
+  set_callbacks(out);
+
+  const TimeNs tau = out.base_rtt_used;
+  out.loop.stall_threshold = std::max<TimeNs>(tau / 10, 1);
+  const TimeNs duration = e_.run.duration;
+  const TimeNs hard_stop = duration + e_.run.drain_limit;
+  const TimeNs q_iv = std::max<TimeNs>(e_.run.queue_interval, 1);
+  const TimeNs f_iv = std::max<TimeNs>(e_.run.flow_interval, 1);
+  const TimeNs l_iv = std::max<TimeNs>(e_.run.link_interval, 1);
+  std::vector<Injection> inj = opt_.injections;
+  std::sort(inj.begin(), inj.end(), [](const Injection& a, const Injection& b) { return a.at < b.at; });
+
+  const TimeNs epoch = clock_.now();
+  TimeNs prev = epoch, next_q = 0, next_f = 0, next_l = 0;
+  TimeNs next_progress = 10 * kNsPerMs;
+  std::size_t next_flow = 0, next_inj = 0;
+  TimeNs wall_progress = epoch;
+  while (true) {
+    const TimeNs now = clock_.now();
+    out.loop.observe(now - prev);
+    prev = now;
+    const TimeNs rt = now - epoch;
+    while (next_flow < flow_list_.size() && flow_list_[next_flow].start <= rt) {
+      const exp::Flow& f = flow_list_[next_flow++];
+      hosts_[f.src]->start_flow(now, transport::FlowSpec{f.id, f.dst, f.size_bytes});
+    }
+    while (next_inj < inj.size() && inj[next_inj].at <= rt) {
+      const Injection& j = inj[next_inj++];
+      rte_mbuf* m = rte_pktmbuf_alloc(pool_->get());
+      if (m != nullptr) {
+        const auto len = static_cast<std::uint16_t>(std::min<std::size_t>(j.bytes.size(), rte_pktmbuf_tailroom(m)));
+        std::copy_n(j.bytes.begin(), len, rte_pktmbuf_mtod(m, std::uint8_t*));
+        m->data_len = len;
+        m->pkt_len = len;
+        if (rte_eth_tx_burst(eth_[j.port], 0, &m, 1) != 1) rte_pktmbuf_free(m);
+      }
+    }
+    poll_all(now);
+    for (const auto& s : switches_) {
+      out.max_buffer_used = std::max(out.max_buffer_used, s->core().buffer_used());
+    }
+    if (rt >= next_q) {
+      sample(now, epoch, out);
+      next_q = rt + q_iv;
+    }
+    if (rt >= next_f) {
+      sample_flows(now, epoch, out);
+      next_f = rt + f_iv;
+    }
+    if (rt >= next_l) {
+      for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) {
+        if (!traced(e_.run.trace_ports, gp)) continue;
+        const exp::Port& p = t.port(gp);
+        std::uint64_t tx = 0;
+        if (t.node(p.node).is_host()) {
+          tx = hosts_[p.node]->tx_bytes();
+        } else {
+          for (std::size_t i = 0; i < switches_.size(); ++i) {
+            if (switch_node_ids_[i] == p.node) tx = switches_[i]->core().port_counters(p.local).tx_bytes;
+          }
+        }
+        out.links.push_back(LinkRow{rt, gp, tx});
+      }
+      next_l = rt + l_iv;
+    }
+    const bool all_done = next_flow == flow_list_.size() && out.completed.size() == flow_list_.size();
+    if (opt_.progress && now - wall_progress >= next_progress) {
+      opt_.progress(rt, out.completed.size(), flow_list_.size());
+      wall_progress = now;
+    }
+    if ((all_done && rt >= duration) || rt >= hard_stop) {
+      out.all_completed = all_done;
+      out.end_time = rt;
+      break;
+    }
+  }
+
+  // Let the last ACKs and replies cross the network before counting what is left.
+  {
+    const TimeNs settle_until = clock_.now() + 4 * std::max<TimeNs>(tau, kNsPerUs);
+    for (TimeNs now = clock_.now(); now < settle_until; now = clock_.now()) poll_all(now);
+  }
+
+  for (std::uint32_t h = 0; h < hosts_.size(); ++h) {
+    out.host_counters.push_back(hosts_[h]->host().counters());
+    out.host_node_counters.push_back(hosts_[h]->counters());
+  }
+  out.port_counters.assign(t.ports().size(), sw::PortCounters{});
+  out.egress_counters.assign(t.ports().size(), EgressCounters{});
+  out.port_stats.assign(t.ports().size(), PortStats{});
+  for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) out.port_stats[gp] = read_port_stats(eth_[gp]);
+  for (std::uint32_t h = 0; h < hosts_.size(); ++h) {
+    out.egress_counters[t.node(h).ports[0]] = hosts_[h]->egress().counters();
+  }
+  for (std::size_t i = 0; i < switches_.size(); ++i) {
+    const std::uint32_t node = switch_node_ids_[i];
+    out.switch_counters.emplace_back(node, switches_[i]->core().counters());
+    out.switch_node_counters.push_back(switches_[i]->counters());
+    const auto& ports = t.node(node).ports;
+    for (std::size_t p = 0; p < ports.size(); ++p) {
+      out.port_counters[ports[p]] = switches_[i]->core().port_counters(static_cast<sw::PortId>(p));
+      out.egress_counters[ports[p]] = switches_[i]->egress()[p].counters();
+    }
+  }
+  for (auto& r : out.completed) {
+    r.start_ns -= epoch;
+    r.end_ns -= epoch;
+  }
+  for (auto& r : out.received) r.t -= epoch;
+  drain_all();
+  out.pool_free_end = pool_->available();
+  return out;
+}
+
+}  // namespace ptcp::dpdk
