@@ -26,7 +26,10 @@ std::uint32_t Channel::take_buffer() {
     free_buffers_.pop_back();
     return b;
   }
-  buffers_.emplace_back();
+  // A new buffer: size everything that tracks buffers now, so reuse never allocates.
+  buffers_.emplace_back().reserve(kMaxFrame);
+  free_buffers_.reserve(buffers_.size());
+  in_flight_.reserve(buffers_.size());
   return static_cast<std::uint32_t>(buffers_.size() - 1);
 }
 

@@ -53,6 +53,8 @@ struct ChannelStats {
 // One direction of a link: from (src node, port) to (dst node, port).
 class Channel {
  public:
+  static constexpr std::size_t kMaxFrame = 16384;  // jumbo frames included
+
   Channel(LinkSpec spec, std::size_t dst_node, std::size_t dst_port, std::uint64_t seed);
 
   bool busy(TimeNs now) const { return now < busy_until_; }
@@ -125,7 +127,7 @@ class Network {
   std::uint64_t seed_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<std::vector<Port>> ports_;
-  std::vector<std::uint8_t> scratch_ = std::vector<std::uint8_t>(16384);
+  std::vector<std::uint8_t> scratch_ = std::vector<std::uint8_t>(Channel::kMaxFrame);
   TimeNs now_ = 0;
 };
 

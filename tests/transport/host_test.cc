@@ -1,0 +1,284 @@
+// Host behaviour seen frame by frame: two hosts wired back to back by the test itself, so it
+// can rewrite frames in between (as a switch would: CE marks, INT hops) or inject its own.
+#include "transport/host.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "support/fixed_cc.h"
+#include "transport/payload.h"
+#include "wire/format.h"
+
+namespace ptcp::transport {
+namespace {
+
+using Frame = std::vector<std::uint8_t>;
+
+HostConfig config(const cc::Algorithm* algo, std::uint32_t node) {
+  HostConfig c;
+  c.node_index = node;
+  c.link_rate = gbps(10);
+  c.payload_bytes = 1000;
+  c.rto = 500 * kNsPerUs;
+  c.base_rtt = 10 * kNsPerUs;
+  c.algorithm = algo;
+  return c;
+}
+
+struct Pair {
+  std::shared_ptr<test::CcLog> log = std::make_shared<test::CcLog>();
+  cc::Algorithm algo;
+  Host a, b;
+  std::vector<std::uint8_t> buf = std::vector<std::uint8_t>(2048);
+
+  explicit Pair(double cwnd = 1e9, std::function<void(HostConfig&)> tweak = {})
+      : algo(test::fixed_algorithm(cwnd, 0, log)),
+        a(make_cfg(0, tweak)),
+        b(make_cfg(1, tweak)) {}
+
+  HostConfig make_cfg(std::uint32_t node, const std::function<void(HostConfig&)>& tweak) {
+    HostConfig c = config(&algo, node);
+    if (tweak) tweak(c);
+    return c;
+  }
+
+  // Everything `from` may send at `now`, as separate frames.
+  std::vector<Frame> drain(Host& from, TimeNs now) {
+    std::vector<Frame> out;
+    while (std::size_t n = from.next_frame(now, buf)) out.emplace_back(buf.begin(), buf.begin() + static_cast<long>(n));
+    return out;
+  }
+  static wire::ParsedFrame parse(const Frame& f) {
+    wire::ParsedFrame p;
+    EXPECT_EQ(wire::parse_frame(f, p), wire::ParseStatus::kOk);
+    return p;
+  }
+};
+
+TEST(Host, DataFramesCarryAddressesFlagsAndVerifiablePayload) {
+  Pair p(1e9, [](HostConfig& c) { c.int_enabled = true; });
+  p.a.start_flow(0, {77, 1, 2500});
+  const auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 3u);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const wire::ParsedFrame f = Pair::parse(frames[i]);
+    EXPECT_EQ(f.src_ip, wire::node_ip(0));
+    EXPECT_EQ(f.dst_ip, wire::node_ip(1));
+    EXPECT_EQ(f.dst_mac, wire::node_mac(1));
+    EXPECT_EQ(f.src_port, wire::flow_src_port(77));
+    EXPECT_EQ(f.ecn, wire::kEcnEct0);
+    EXPECT_EQ(f.seg.type, wire::PacketType::kData);
+    EXPECT_EQ(f.seg.seq, i * 1000);
+    EXPECT_TRUE(f.seg.flags & wire::flags::kHasInt);
+    EXPECT_EQ(f.seg.int_stack.n_hops, 0);
+    EXPECT_EQ(f.payload_offset, wire::kIntOffset + wire::kIntLen);
+    EXPECT_EQ((f.seg.flags & wire::flags::kLast) != 0, i == 2);
+    EXPECT_EQ(verify_payload(77, f.seg.seq, frames[i].data() + f.payload_offset, f.seg.payload_len), 0u);
+  }
+}
+
+TEST(Host, NotEctWhenEcnIsOffAndNoIntRegionWithoutInt) {
+  Pair p(1e9, [](HostConfig& c) { c.ecn_capable = false; });
+  p.a.start_flow(0, {1, 1, 100});
+  const auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 1u);
+  const wire::ParsedFrame f = Pair::parse(frames[0]);
+  EXPECT_EQ(f.ecn, wire::kEcnNotEct);
+  EXPECT_FALSE(f.seg.flags & wire::flags::kHasInt);
+  EXPECT_EQ(f.payload_offset, wire::kIntOffset);
+}
+
+TEST(Host, AckCopiesTheDataPacketsIntStackAndEchoesSeqAndTs) {
+  Pair p(1e9, [](HostConfig& c) { c.int_enabled = true; });
+  p.a.start_flow(1000, {5, 1, 1000});
+  auto frames = p.drain(p.a, 1000);
+  ASSERT_EQ(frames.size(), 1u);
+  // Two switch hops stamp the packet on the way.
+  const wire::IntHop h1{1500, 123456, 777, 25000}, h2{0, 0xfffffff0u, 999, 100000};
+  ASSERT_EQ(wire::push_int_hop(frames[0], h1), wire::IntPush::kPushed);
+  ASSERT_EQ(wire::push_int_hop(frames[0], h2), wire::IntPush::kPushed);
+  p.b.on_frame(2000, frames[0]);
+  const auto acks = p.drain(p.b, 2000);
+  ASSERT_EQ(acks.size(), 1u);
+  const wire::ParsedFrame ack = Pair::parse(acks[0]);
+  EXPECT_EQ(ack.seg.type, wire::PacketType::kAck);
+  EXPECT_EQ(ack.dst_ip, wire::node_ip(0));
+  EXPECT_EQ(ack.seg.ack, 1000u);
+  EXPECT_EQ(ack.seg.seq, 0u);
+  EXPECT_EQ(ack.seg.ts_ns, 1000u);
+  EXPECT_EQ(ack.ecn, wire::kEcnNotEct);
+  ASSERT_TRUE(ack.seg.flags & wire::flags::kHasInt);
+  EXPECT_EQ(ack.seg.int_stack.n_hops, 2);
+  EXPECT_EQ(ack.seg.int_stack.hops[0], h1);
+  EXPECT_EQ(ack.seg.int_stack.hops[1], h2);
+  // The sender hands the same stack and the RTT to its CC.
+  p.a.on_frame(5000, acks[0]);
+  EXPECT_EQ(p.log->acks_with_int, 1u);
+  EXPECT_EQ(p.log->last_int.n_hops, 2);
+  EXPECT_EQ(p.log->last_int.hops[1], h2);
+  EXPECT_EQ(p.log->last_rtt, 4000);
+  EXPECT_EQ(p.a.active_flows(), 0u);
+}
+
+TEST(Host, CeMarkIsEchoedAndCnpsAreRateLimited) {
+  Pair p(1e9, [](HostConfig& c) { c.cnp_interval = 50 * kNsPerUs; });
+  p.a.start_flow(0, {8, 1, 20'000});
+  auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 20u);
+  std::size_t acks_with_echo = 0, cnps = 0;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    ASSERT_TRUE(wire::mark_ce(frames[i]));
+    const TimeNs t = static_cast<TimeNs>(i) * 5 * kNsPerUs;  // one every 5 us
+    p.b.on_frame(t, frames[i]);
+    for (const Frame& r : p.drain(p.b, t)) {
+      const wire::ParsedFrame f = Pair::parse(r);
+      if (f.seg.type == wire::PacketType::kCnp) ++cnps;
+      if (f.seg.type == wire::PacketType::kAck && (f.seg.flags & wire::flags::kEcnEcho)) ++acks_with_echo;
+      p.a.on_frame(t, r);
+    }
+  }
+  EXPECT_EQ(acks_with_echo, 20u);
+  EXPECT_EQ(cnps, 2u);  // 0..95 us with a 50 us interval: at 0 and 50 us
+  EXPECT_EQ(p.b.counters().cnps_sent, 2u);
+  EXPECT_EQ(p.log->cnps, 2u);
+  EXPECT_EQ(p.log->ecn_echoes, 20u);
+}
+
+TEST(Host, OutOfOrderDataIsNackedAndTheSenderGoesBack) {
+  Pair p;
+  p.a.start_flow(0, {3, 1, 5000});
+  auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 5u);
+  p.b.on_frame(10, frames[0]);
+  p.b.on_frame(11, frames[2]);  // frames[1] lost
+  auto replies = p.drain(p.b, 11);
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(Pair::parse(replies[1]).seg.type, wire::PacketType::kNack);
+  EXPECT_EQ(Pair::parse(replies[1]).seg.ack, 1000u);
+  for (const Frame& r : replies) p.a.on_frame(20, r);
+  auto resent = p.drain(p.a, 20);
+  ASSERT_EQ(resent.size(), 4u);  // go-back-N: 1000..5000 again
+  EXPECT_EQ(Pair::parse(resent[0]).seg.seq, 1000u);
+  EXPECT_TRUE(Pair::parse(resent[0]).seg.flags & wire::flags::kRetransmit);
+  for (const Frame& f : resent) p.b.on_frame(30, f);
+  for (const Frame& r : p.drain(p.b, 30)) p.a.on_frame(40, r);
+  EXPECT_EQ(p.a.active_flows(), 0u);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 5000u);
+  EXPECT_EQ(p.b.counters().nacks_sent, 1u);
+  EXPECT_EQ(p.a.counters().retransmits, 4u);
+}
+
+TEST(Host, PauseStopsDataButNotAcksAndResumes) {
+  Pair p;
+  p.a.start_flow(0, {1, 1, 3000});
+  p.b.start_flow(0, {2, 0, 1000});
+  // b's data reaches a; then a is paused.
+  auto b_data = p.drain(p.b, 0);
+  ASSERT_EQ(b_data.size(), 1u);
+  p.a.on_frame(0, b_data[0]);
+  wire::PfcPause pause;
+  pause.class_enable = 0x08;
+  pause.quanta[3] = 1000;  // 1000 * 512 bits at 10 Gb/s = 51.2 us
+  Frame pf(wire::kPfcFrameLen);
+  wire::write_pfc_pause(pf, wire::node_mac(1), pause);
+  p.a.on_frame(0, pf);
+  EXPECT_EQ(p.a.counters().pauses_received, 1u);
+  auto out = p.drain(p.a, 0);
+  ASSERT_EQ(out.size(), 1u);  // only the ACK for b's data
+  EXPECT_EQ(Pair::parse(out[0]).seg.type, wire::PacketType::kAck);
+  EXPECT_EQ(p.a.next_wakeup(), 51'200);
+  EXPECT_TRUE(p.drain(p.a, 51'199).empty());
+  EXPECT_EQ(p.drain(p.a, 51'200).size(), 3u);
+  // quanta 0 resumes at once.
+  p.a.start_flow(60'000, {4, 1, 1000});
+  p.a.on_frame(60'000, pf);
+  EXPECT_TRUE(p.drain(p.a, 60'000).empty());
+  pause.quanta[3] = 0;
+  wire::write_pfc_pause(pf, wire::node_mac(1), pause);
+  p.a.on_frame(60'001, pf);
+  EXPECT_EQ(p.drain(p.a, 60'001).size(), 1u);
+}
+
+TEST(Host, MalformedFramesAreCountedPerStatusAndDropped) {
+  Pair p;
+  p.a.start_flow(0, {1, 1, 1000});
+  auto frames = p.drain(p.a, 0);
+  Frame good = frames.at(0);
+  Frame bad_checksum = good;
+  bad_checksum[good.size() - 1] ^= 1;  // payload byte: transport checksum
+  Frame truncated(good.begin(), good.begin() + 30);
+  Frame bad_ip = good;
+  bad_ip[wire::kIpOffset + 8] ^= 1;  // TTL: IPv4 checksum
+  p.b.on_frame(1, bad_checksum);
+  p.b.on_frame(1, truncated);
+  p.b.on_frame(1, bad_ip);
+  p.b.on_frame(1, Frame{});
+  const HostCounters& c = p.b.counters();
+  EXPECT_EQ(c.malformed, 4u);
+  EXPECT_EQ(c.malformed_by_status[static_cast<int>(wire::ParseStatus::kBadChecksum)], 1u);
+  EXPECT_EQ(c.malformed_by_status[static_cast<int>(wire::ParseStatus::kTruncated)], 2u);
+  EXPECT_EQ(c.malformed_by_status[static_cast<int>(wire::ParseStatus::kBadIpChecksum)], 1u);
+  EXPECT_EQ(c.bytes_delivered, 0u);
+  EXPECT_TRUE(p.drain(p.b, 1).empty());
+  p.b.on_frame(2, good);
+  EXPECT_EQ(c.bytes_delivered, 1000u);
+  EXPECT_EQ(c.payload_errors, 0u);
+}
+
+TEST(Host, FramesForAnotherHostAndStaleAcksAreCounted) {
+  Pair p;
+  p.a.start_flow(0, {1, 1, 1000});
+  auto frames = p.drain(p.a, 0);
+  p.a.on_frame(1, frames[0]);  // data addressed to node 1 arriving at node 0
+  EXPECT_EQ(p.a.counters().misdelivered, 1u);
+  p.b.on_frame(2, frames[0]);
+  auto acks = p.drain(p.b, 2);
+  p.a.on_frame(3, acks[0]);
+  p.a.on_frame(4, acks[0]);  // the flow is done: a late duplicate
+  EXPECT_EQ(p.a.counters().stale_control, 1u);
+}
+
+TEST(Host, ProbeIsAnsweredAndItsRttReported) {
+  Pair p;
+  std::vector<std::tuple<std::uint32_t, std::uint64_t, TimeNs>> got;
+  p.a.on_probe_rtt = [&](std::uint32_t n, std::uint64_t id, TimeNs rtt) { got.emplace_back(n, id, rtt); };
+  p.a.send_probe(100, 1, 42);
+  auto probe = p.drain(p.a, 200);  // stamped when it leaves, not when queued
+  ASSERT_EQ(probe.size(), 1u);
+  EXPECT_EQ(Pair::parse(probe[0]).seg.type, wire::PacketType::kProbe);
+  p.b.on_frame(1200, probe[0]);
+  auto reply = p.drain(p.b, 1300);
+  ASSERT_EQ(reply.size(), 1u);
+  EXPECT_EQ(Pair::parse(reply[0]).seg.type, wire::PacketType::kProbeReply);
+  p.a.on_frame(2200, reply[0]);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], std::make_tuple(1u, 42ull, TimeNs{2000}));
+}
+
+TEST(Host, ConfigAndFlowErrorsNameTheProblem) {
+  HostConfig c = config(nullptr, 0);
+  c.payload_bytes = 1500;  // + 78 bytes of headers > mtu 1500
+  try {
+    Host h(c);
+    FAIL() << "accepted an oversized payload";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("mtu"), std::string::npos) << e.what();
+  }
+  c = config(nullptr, 0);
+  c.link_rate = 0;
+  EXPECT_THROW(Host{c}, std::invalid_argument);
+  Host no_cc(config(nullptr, 0));
+  EXPECT_THROW(no_cc.start_flow(0, {1, 1, 100}), std::invalid_argument);
+  Pair p;
+  EXPECT_THROW(p.a.start_flow(0, {1, 1, 0}), std::invalid_argument);
+  p.a.start_flow(0, {1, 1, 100});
+  EXPECT_THROW(p.a.start_flow(0, {1, 1, 100}), std::invalid_argument);
+  std::vector<std::uint8_t> small(100);
+  EXPECT_THROW(p.a.next_frame(0, small), std::length_error);
+}
+
+}  // namespace
+}  // namespace ptcp::transport
