@@ -90,4 +90,6 @@ def compare_main(argv=None) -> int:
         sys.stdout.write(render_text(table, a.label, b.label))
     for w in below_one_warnings([a, b]):
         print(f"WARNING: {w}", file=sys.stderr)
+    for n in a.warnings + b.warnings:
+        print(f"note: {n}", file=sys.stderr)
     return 0

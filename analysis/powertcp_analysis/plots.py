@@ -91,7 +91,6 @@ def slowdown_bins(runs, out_dir, colors=None, stem="fct_slowdown_bins"):
     ax.set_ylabel("flows per bin")
     ax.set_xticks(x, labels)
     ax.set_xlabel("flow size bin (upper edge, bytes)")
-    fig.align_ylabels(axes)
     style.save(fig, out_dir, stem)
     return Figure(stem, "FCT slowdown per flow size bin (p50, p99, p99.9) and flows per bin")
 
@@ -335,6 +334,5 @@ def overlay(a, b, out_dir, stem):
     ax.set_ylabel("throughput (Gb/s)")
     ax.set_title("total throughput of traced flows")
     fig.suptitle(f"{a.name} / {a.algorithm}: {a.backend} against {b.backend}")
-    fig.tight_layout()
     style.save(fig, out_dir, stem)
     return Figure(stem, f"{a.name} ({a.algorithm}): {a.label} against {b.label}")

@@ -11,6 +11,7 @@ RC = {
     "figure.dpi": 100,
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
+    "figure.constrained_layout.use": True,  # titles, labels and legends never overlap
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
