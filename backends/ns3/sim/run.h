@@ -1,0 +1,52 @@
+// Runs one experiment on ns-3: builds the network, starts the flows at their times, samples the
+// traces at the [run] intervals, stops at the duration (or, with a drain limit, when every flow
+// is done or the limit is reached) and fills exp::Results (the command writes the folder).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/units.h"
+#include "experiment/backend.h"
+#include "experiment/experiment.h"
+#include "experiment/results.h"
+#include "experiment/workload.h"
+
+namespace ptcp::ns3sim {
+
+// Counters beyond exp::Results::counters, for tests and benchmarks.
+struct RunStats {
+  std::uint64_t bytes_delivered = 0;  // verified in-order bytes at receivers
+  std::uint64_t frames_sent = 0;      // frames put on any wire by hosts and switches: packet hops
+  std::uint64_t events = 0;           // ns-3 events executed
+  std::vector<std::uint32_t> flows_received;  // flows whose receiver verified every byte
+  TimeNs sim_end_ns = 0;
+  double wall_s = 0;
+};
+
+struct RunOptions {
+  // Ports (global ids) to capture into `pcap_dir`/<port name>.pcap (Ethernet framing).
+  std::vector<std::uint32_t> pcap_ports;
+  std::string pcap_dir;
+  // Called every `progress_every` of simulated time (never when unset).
+  std::function<void(const exp::Progress&)> progress;
+  TimeNs progress_every = 100 * kNsPerUs;
+  const std::atomic<bool>* stop_requested = nullptr;  // checked with progress: throws BackendError
+  // Stop as soon as every flow is done, even before the duration (tests and benchmarks).
+  bool stop_when_done = false;
+};
+
+// Runs `e` (run units) with `flows`. Throws exp::BackendError with the reason on a
+// configuration the core refuses.
+void run_on_ns3(const exp::Experiment& e, const std::vector<exp::Flow>& flows,
+                const RunOptions& opt, exp::Results& out, RunStats* stats = nullptr);
+
+// Counter name for the stats above that exp::counter does not define.
+inline constexpr const char* kCounterResumes = "resumes";
+inline constexpr const char* kCounterNoRoute = "no_route";
+inline constexpr const char* kCounterPacketHops = "packet_hops";
+
+}  // namespace ptcp::ns3sim
