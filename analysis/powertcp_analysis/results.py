@@ -49,7 +49,7 @@ TABLES = {
     "flows": ("flows.csv", FLOWS_COLUMNS),
     "links": ("links.csv", LINKS_COLUMNS),
 }
-META_REQUIRED = ("schema_version", "name", "backend", "algorithm")
+META_REQUIRED = ("schema_version", "backend", "algorithm")
 SUPPORTED_SCHEMA = (1,)
 BACKENDS = ("ns3", "dpdk", "model")
 
@@ -120,7 +120,7 @@ class Run:
 
     @property
     def name(self) -> str:
-        return str(self.meta["name"])
+        return str(self.meta.get("experiment", self.meta.get("name")))
 
     @property
     def backend(self) -> str:
@@ -151,6 +151,9 @@ def _load_meta(path: Path) -> dict:
     for key in META_REQUIRED:
         if key not in meta:
             raise ResultsError(path, f"key '{key}' is missing")
+    # The experiment's name: 'experiment' (cli/results_writer.cc) or 'name'.
+    if not isinstance(meta.get("experiment", meta.get("name")), str):
+        raise ResultsError(path, "key 'experiment' (the experiment's name) is missing")
     if meta["schema_version"] not in SUPPORTED_SCHEMA:
         raise ResultsError(path, f"schema_version {meta['schema_version']!r} is not supported "
                                  f"(this analysis reads {SUPPORTED_SCHEMA})")

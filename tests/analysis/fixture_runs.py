@@ -47,15 +47,19 @@ def write_run(folder: Path, variant: str = "a", algorithm: str = "powertcp",
     b = variant == "b"
     factor = slowdown_factor if slowdown_factor is not None else (1.5 if b else 1.0)
     meta = {
-        "schema_version": 1, "name": "fixture", "backend": "dpdk" if b else "ns3",
-        "algorithm": {"name": algorithm, "params": {"gamma": 0.9}}, "seed": 1, "scale": 1,
+        "schema_version": 1, "backend": "dpdk" if b else "ns3", "seed": 1, "scale": 1,
         "versions": {"powertcp": "0.1.0"}, "git_commit": "0123456789abcdef", "host": "test",
         "wall_time_s": 1.0, "counters": {"drops": 0, "pauses": 0},
         "event_ns": 15_000, "bottleneck_port": "tor0->h0", "bottleneck_rate_bps": 25e9,
         "port_rate_bps": {"tor0->h0": 25e9, "tor0->h1": 25e9},
         "beta_bytes_sum": 1000, "packet_bytes": 1048,
     }
+    if b:  # as cli/results_writer.cc writes it
+        meta.update({"experiment": "fixture", "algorithm": algorithm, "cc_params": {"gamma": 0.9}})
+    else:  # the other accepted form
+        meta.update({"name": "fixture", "algorithm": {"name": algorithm, "params": {"gamma": 0.9}}})
     meta.update(extra_meta or {})
+    meta = {k: v for k, v in meta.items() if v is not None}
     (folder / "meta.json").write_text(json.dumps(meta, indent=1))
     (folder / "experiment.toml").write_text(EXPERIMENT_TOML.format(alg=algorithm))
 

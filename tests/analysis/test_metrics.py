@@ -172,3 +172,71 @@ def test_buffer_percentiles_on_fixture(run_a):
     t = M.buffer_percentiles(load_run(run_a).buffer).set_index("switch")
     # 0, 1000, ..., 9000: p50 = rank 5 = 4000, p99 = rank 10 = 9000.
     assert t.loc["tor0", ["samples", "p50", "p99", "max"]].tolist() == [10, 4000, 9000, 9000]
+
+
+def test_below_one_seen_through_a_rounded_slowdown_column():
+    # 9999/10000 written with 6 decimals would read 1.000000 (cli/results_writer.cc uses {:.6f}).
+    fct = pd.DataFrame({"flow_id": [1, 2], "size_bytes": [1, 1], "fct_ns": [9_999_999, 10_000_000],
+                        "ideal_fct_ns": [10_000_000, 10_000_000], "slowdown": [1.0, 1.0]})
+    assert M.below_one(fct)["flow_id"].tolist() == [1]
+
+
+def test_parse_quantity():
+    assert M.parse_quantity("28.8us", M._TIME_UNITS) == pytest.approx(28_800)
+    assert M.parse_quantity("6ms", M._TIME_UNITS) == 6e6
+    assert M.parse_quantity("1s", M._TIME_UNITS) == 1e9
+    assert M.parse_quantity(500, M._TIME_UNITS) == 500
+    assert M.parse_quantity("25Gbps", M._RATE_UNITS) == 25e9
+    assert M.parse_quantity("100Mbps", M._RATE_UNITS) == 1e8
+    assert M.parse_quantity("fast", M._RATE_UNITS) is None
+    assert M.parse_quantity("5 parsecs", M._TIME_UNITS) is None
+
+
+INCAST_TOML = """\
+[topology]
+kind = "leaf-spine"
+tors = 2
+spines = 2
+servers_per_tor = 2
+host_rate = "25Gbps"
+host_delay = "1us"
+
+[transport]
+mtu = 1048
+
+[cc]
+algorithm = "powertcp"
+
+[[workload]]
+kind = "long-flows"
+flows = [{ src = "h2", dst = "h1", start = "0us" }]
+
+[[workload]]
+kind = "incast"
+fan_in = 1
+bytes = 2000000
+request_rate = 0.0
+receiver = "h1"
+start = "15us"
+"""
+
+
+def test_context_falls_back_to_experiment_toml(tmp_path):
+    from fixture_runs import write_run
+    none = {"event_ns": None, "bottleneck_port": None, "bottleneck_rate_bps": None,
+            "port_rate_bps": None, "packet_bytes": None}
+    folder = write_run(tmp_path / "r", "a", extra_meta=none)
+    (folder / "experiment.toml").write_text(INCAST_TOML)
+    run = load_run(folder)
+    assert M.event_ns(run) == 15_000
+    # The port into the incast's receiver h1, although tor0->h0 has the higher peak.
+    assert M.bottleneck_port(run) == "tor0->h1"
+    assert M.port_rate_bps(run, "tor0->h1") == 25e9  # host_rate, a port into a host
+    assert M.port_rate_bps(run, "tor0->core0") is None
+    assert M.packet_bytes(run) == 1048
+    metrics = {m.key: m for m in M.summary_metrics(run)}
+    assert metrics["queue.peak"].value == 10_000 and metrics["queue.peak"].note == "tor0->h1"
+    assert metrics["link.utilization"].value == pytest.approx(0.032)
+    # tor0->h1 = qa // 10: peak 10000 at 30 us, threshold max(1000, 2*1000 + 2*1048) = 4096,
+    # samples after the peak 8000, 4000 (at 50 us: below) -> 35 us after the burst at 15 us.
+    assert metrics["queue.drain_time"].value == 35_000
