@@ -28,11 +28,13 @@ class Egress {
  public:
   static constexpr unsigned kBurst = 32;
 
-  Egress(std::uint16_t port, BitsPerSec rate, TimeNs delay, TimeNs catch_up)
-      : port_(port), rate_(rate), delay_(delay), catch_up_(catch_up),
+  Egress(std::uint16_t port, BitsPerSec rate, TimeNs delay, TimeNs catch_up,
+         std::uint16_t queue = 0)
+      : port_(port), queue_(queue), rate_(rate), delay_(delay), catch_up_(catch_up),
         line_(line_capacity(rate, delay, catch_up)) {}
 
   std::uint16_t port() const { return port_; }
+  std::uint16_t queue() const { return queue_; }  // the same queue id receives from the link
   BitsPerSec rate() const { return rate_; }
   TimeNs delay() const { return delay_; }
 
@@ -61,7 +63,7 @@ class Egress {
       unsigned n = 0;
       while (n < kBurst && line_.pop_due(now, burst[n])) ++n;
       if (n == 0) return;
-      const std::uint16_t sent = rte_eth_tx_burst(port_, 0, burst.data(), static_cast<std::uint16_t>(n));
+      const std::uint16_t sent = rte_eth_tx_burst(port_, queue_, burst.data(), static_cast<std::uint16_t>(n));
       for (unsigned i = 0; i < sent; ++i) counters_.bytes += burst[i]->pkt_len;
       counters_.frames += sent;
       if (sent < n) {
@@ -96,6 +98,7 @@ class Egress {
 
  private:
   std::uint16_t port_;
+  std::uint16_t queue_;
   BitsPerSec rate_;
   TimeNs delay_;
   TimeNs catch_up_;

@@ -34,7 +34,7 @@ void HostNode::poll(TimeNs now) {
 
 void HostNode::receive(TimeNs now) {
   std::array<rte_mbuf*, Egress::kBurst> rx;
-  const std::uint16_t n = rte_eth_rx_burst(egress_.port(), 0, rx.data(), Egress::kBurst);
+  const std::uint16_t n = rte_eth_rx_burst(egress_.port(), egress_.queue(), rx.data(), Egress::kBurst);
   if (n == 0) return;
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = rx[i];

@@ -14,7 +14,7 @@ struct PoolNeeds {
   std::uint32_t ports = 0;             // ethdev ports that will use the pool
   std::uint32_t rx_desc = 0;           // per port (a NIC fills its RX ring with mbufs)
   std::uint32_t tx_desc = 0;           // per port (mbufs wait there until the NIC sends them)
-  std::uint64_t ring_slots = 0;        // total depth of net_ring link rings
+  std::uint64_t ring_slots = 0;        // frames that can sit in net_ring link rings
   std::uint64_t switch_buffer_bytes = 0;  // sum of switch shared buffers
   std::uint64_t in_flight_frames = 0;  // sum of delay-line capacities (propagation)
   std::uint32_t hosts = 0;             // each holds a spare mbuf and a burst
@@ -23,9 +23,10 @@ struct PoolNeeds {
   std::uint32_t cache = 256;
 };
 
-// Smallest frame a switch buffer is assumed to hold on average when converting its bytes to
-// mbufs: small frames (ACKs) overflow the estimate only when they fill the whole buffer.
-inline constexpr std::uint64_t kAssumedMinBufferedFrame = 128;
+// Average frame a switch buffer is assumed to hold when converting its bytes to mbufs: full
+// buffers are full of data frames (about 1 KB); a buffer filled with ACKs alone could run the
+// pool dry, which is counted (mbuf_alloc_failures, rx_nombuf) and never crashes.
+inline constexpr std::uint64_t kAssumedMinBufferedFrame = 1024;
 
 // mbufs needed for `n`, rounded to 2^k - 1 (the mempool's most efficient size).
 std::uint32_t mbuf_count(const PoolNeeds& n);

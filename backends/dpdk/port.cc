@@ -39,7 +39,7 @@ PortInfo setup_port(std::uint16_t port, rte_mempool* pool, const PortOptions& op
     info.rx_ipv4_cksum = true;
   }
   info.tx_ipv4_cksum = (dev.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
-  if (int rc = rte_eth_dev_configure(port, 1, 1, &conf); rc != 0) {
+  if (int rc = rte_eth_dev_configure(port, opt.queues, opt.queues, &conf); rc != 0) {
     fail(port, "rte_eth_dev_configure", rc);
   }
   std::uint16_t rxd = opt.rx_desc, txd = opt.tx_desc;
@@ -52,13 +52,17 @@ PortInfo setup_port(std::uint16_t port, rte_mempool* pool, const PortOptions& op
   const unsigned sock = socket < 0 ? static_cast<unsigned>(rte_socket_id()) : static_cast<unsigned>(socket);
   rte_eth_rxconf rxconf = dev.default_rxconf;
   rxconf.offloads = conf.rxmode.offloads;
-  if (int rc = rte_eth_rx_queue_setup(port, 0, rxd, sock, &rxconf, pool); rc != 0) {
-    fail(port, "rte_eth_rx_queue_setup", rc);
+  for (std::uint16_t q = 0; q < opt.queues; ++q) {
+    if (int rc = rte_eth_rx_queue_setup(port, q, rxd, sock, &rxconf, pool); rc != 0) {
+      fail(port, "rte_eth_rx_queue_setup", rc);
+    }
   }
   rte_eth_txconf txconf = dev.default_txconf;
   txconf.offloads = conf.txmode.offloads;
-  if (int rc = rte_eth_tx_queue_setup(port, 0, txd, sock, &txconf); rc != 0) {
-    fail(port, "rte_eth_tx_queue_setup", rc);
+  for (std::uint16_t q = 0; q < opt.queues; ++q) {
+    if (int rc = rte_eth_tx_queue_setup(port, q, txd, sock, &txconf); rc != 0) {
+      fail(port, "rte_eth_tx_queue_setup", rc);
+    }
   }
   // MTU: virtual devices often refuse it (and do not need it); a real NIC must take it.
   if (opt.mtu != 0 && opt.mtu <= dev.max_mtu) {
@@ -98,6 +102,18 @@ PortStats read_port_stats(std::uint16_t port) {
   out.ierrors = s.ierrors;
   out.oerrors = s.oerrors;
   out.rx_nombuf = s.rx_nombuf;
+  return out;
+}
+
+PortStats read_queue_stats(std::uint16_t port, std::uint16_t queue) {
+  rte_eth_stats s{};
+  PortStats out;
+  if (queue >= RTE_ETHDEV_QUEUE_STAT_CNTRS || rte_eth_stats_get(port, &s) != 0) return out;
+  out.ipackets = s.q_ipackets[queue];
+  out.opackets = s.q_opackets[queue];
+  out.ibytes = s.q_ibytes[queue];
+  out.obytes = s.q_obytes[queue];
+  out.ierrors = s.q_errors[queue];
   return out;
 }
 

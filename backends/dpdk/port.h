@@ -11,6 +11,7 @@ struct rte_mempool;
 namespace ptcp::dpdk {
 
 struct PortOptions {
+  std::uint16_t queues = 1;  // RX and TX queue pairs (a ring-fabric device: one per link end)
   std::uint16_t rx_desc = 1024;
   std::uint16_t tx_desc = 1024;
   std::uint32_t mtu = 1500;  // IP bytes; applied when the device allows setting it
@@ -41,6 +42,8 @@ struct PortStats {
   std::uint64_t imissed = 0, ierrors = 0, oerrors = 0, rx_nombuf = 0;
 };
 PortStats read_port_stats(std::uint16_t port);
+// One queue pair's share (devices fill per-queue counters for the first 16 queues).
+PortStats read_queue_stats(std::uint16_t port, std::uint16_t queue);
 
 // The port id of the device called `name`, or -1.
 int find_port(const std::string& name);

@@ -28,7 +28,7 @@ void SwitchNode::poll(TimeNs now) {
   const auto nports = static_cast<sw::PortId>(egress_.size());
   for (sw::PortId p = 0; p < nports; ++p) {
     std::array<rte_mbuf*, Egress::kBurst> rx;
-    const std::uint16_t n = rte_eth_rx_burst(egress_[p].port(), 0, rx.data(), Egress::kBurst);
+    const std::uint16_t n = rte_eth_rx_burst(egress_[p].port(), egress_[p].queue(), rx.data(), Egress::kBurst);
     counters_.rx_frames += n;
     for (std::uint16_t i = 0; i < n; ++i) {
       rte_mbuf* m = rx[i];

@@ -1,6 +1,7 @@
 #include "backends/dpdk/virtual_testbed.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -33,34 +34,41 @@ VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> 
   // Size the pool from every place a frame can wait.
   PoolNeeds needs;
   needs.ports = static_cast<std::uint32_t>(t.ports().size());
-  needs.ring_slots = static_cast<std::uint64_t>(t.ports().size()) * opt_.ring_depth;
+  // The same loop empties every ring each iteration, so a ring holds about one egress flush.
+  needs.ring_slots = static_cast<std::uint64_t>(t.ports().size()) * 4 * Egress::kBurst;
   needs.switch_buffer_bytes = static_cast<std::uint64_t>(t.switch_count()) * e.sw.buffer_bytes;
   for (const auto& p : t.ports()) {
-    needs.in_flight_frames +=
-        Egress::line_capacity(p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu));
+    // Full-size frames back to back over the delay, plus a catch-up burst: what a busy link
+    // really holds (the delay line's capacity assumes minimum-size frames, to never refuse).
+    const TimeNs full = serialization_ns(wire::wire_bytes(e.transport.mtu + wire::kEthLen), p.link.rate);
+    needs.in_flight_frames += static_cast<std::uint64_t>(p.link.delay / std::max<TimeNs>(full, 1)) + 2 * 8 + Egress::kBurst;
   }
   needs.hosts = t.host_count();
   pool_ = std::make_unique<MbufPool>("ptcp_vtb", mbuf_count(needs),
                                      data_room_for_mtu(e.transport.mtu));
   pool_free_start_ = pool_->available();
 
-  // One ring link per topology link; port a is the lower global port id's node.
-  eth_.assign(t.ports().size(), 0);
-  PortOptions popt;
-  popt.mtu = e.transport.mtu;
+  // One cable per topology link; end a is the lower global port id's side.
+  ends_.assign(t.ports().size(), QueueRef{});
+  fabric_ = std::make_unique<RingFabric>("F", t.link_count(), opt_.ring_depth);
+  unsigned link = 0;
   for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) {
     const exp::Port& p = t.port(gp);
     if (p.peer_port < gp) continue;
-    auto link = std::make_unique<RingLink>("L" + std::to_string(links_.size()), opt_.ring_depth);
-    eth_[gp] = link->port_a();
-    eth_[p.peer_port] = link->port_b();
-    setup_port(link->port_a(), pool_->get(), popt);
-    setup_port(link->port_b(), pool_->get(), popt);
-    links_.push_back(std::move(link));
+    ends_[gp] = fabric_->end_a(link);
+    ends_[p.peer_port] = fabric_->end_b(link);
+    ++link;
+  }
+  PortOptions popt;
+  popt.mtu = e.transport.mtu;
+  for (std::size_t d = 0; d < fabric_->devices().size(); ++d) {
+    popt.queues = fabric_->queues(d);
+    setup_port(fabric_->devices()[d], pool_->get(), popt);
   }
   auto egress_of = [&](std::uint32_t gp) {
     const exp::Port& p = t.port(gp);
-    return Egress(eth_[gp], p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu));
+    return Egress(ends_[gp].port, p.link.rate, p.link.delay,
+                  catch_up_for(p.link.rate, e.transport.mtu), ends_[gp].queue);
   };
 
   for (std::uint32_t n = 0; n < t.nodes().size(); ++n) {
@@ -84,7 +92,7 @@ VirtualTestbed::~VirtualTestbed() {
   drain_all();
   hosts_.clear();
   switches_.clear();
-  links_.clear();  // closes the ports before the pool goes
+  fabric_.reset();  // closes the devices before the pool goes
   pool_.reset();
 }
 
@@ -97,7 +105,7 @@ unsigned VirtualTestbed::drain_all() {
   unsigned n = 0;
   for (auto& h : hosts_) n += h->drain();
   for (auto& s : switches_) n += s->drain();
-  for (auto& l : links_) n += l->drain();
+  if (fabric_) n += fabric_->drain();
   return n;
 }
 
@@ -156,8 +164,9 @@ void VirtualTestbed::measure(TestbedRun& out) {
 
 void VirtualTestbed::set_callbacks(TestbedRun& out) {
   for (auto& h : hosts_) {
-    h->host().on_flow_complete = [&out](const transport::FlowRecord& r) {
+    h->host().on_flow_complete = [&out, this](const transport::FlowRecord& r) {
       out.completed.push_back(r);
+      if (r.flow_id < required_.size() && required_[r.flow_id]) ++required_done_;
     };
     h->host().on_flow_received = [&out, this](std::uint32_t src, std::uint32_t id,
                                               std::uint64_t bytes) {
@@ -197,12 +206,36 @@ TestbedRun VirtualTestbed::run() {
   const exp::Topology& t = *e_.topology;
   TestbedRun out;
   out.flows_total = flow_list_.size();
+  // Long flows without a size run until their stop time. The core has no stop call, so they
+  // get the bytes their NIC could send by then, and the run does not wait for them to finish.
+  std::vector<bool> required(flow_list_.size(), true);
+  std::size_t n_required = flow_list_.size();
+  for (std::size_t i = 0; i < flow_list_.size(); ++i) {
+    exp::Flow& f = flow_list_[i];
+    if (f.stop != kNever) {
+      required[i] = false;
+      --n_required;
+      if (f.size_bytes == 0) {
+        const double secs = static_cast<double>(f.stop - f.start) / 1e9;
+        f.size_bytes = static_cast<std::uint64_t>(
+            std::ceil(secs * static_cast<double>(host_cfgs_[f.src].link_rate) / 8.0));
+      }
+    }
+  }
+  out.flows_required = n_required;
   out.buffer_bytes = e_.sw.buffer_bytes;
   out.pool_size = pool_->size();
   out.pool_free_start = pool_free_start_;
   out.completed.reserve(flow_list_.size());
   out.received.reserve(flow_list_.size());
 
+  // Flow ids are 0..n-1 (exp::generate_flows); keep the lookup by id.
+  required_.assign(flow_list_.size(), false);
+  for (std::size_t i = 0; i < flow_list_.size(); ++i) {
+    if (flow_list_[i].id >= required_.size()) required_.resize(flow_list_[i].id + 1, false);
+    required_[flow_list_[i].id] = required[i];
+  }
+  required_done_ = 0;
   measure(out);
   out.base_rtt_used = e_.cc.base_rtt;
   if (opt_.use_measured_base_rtt && out.measured_base_rtt > 0) {
@@ -246,7 +279,9 @@ TestbedRun VirtualTestbed::run() {
         std::copy_n(j.bytes.begin(), len, rte_pktmbuf_mtod(m, std::uint8_t*));
         m->data_len = len;
         m->pkt_len = len;
-        if (rte_eth_tx_burst(eth_[j.port], 0, &m, 1) != 1) rte_pktmbuf_free(m);
+        if (rte_eth_tx_burst(ends_[j.port].port, ends_[j.port].queue, &m, 1) != 1) {
+          rte_pktmbuf_free(m);
+        }
       }
     }
     poll_all(now);
@@ -277,7 +312,12 @@ TestbedRun VirtualTestbed::run() {
       }
       next_l = rt + l_iv;
     }
-    const bool all_done = next_flow == flow_list_.size() && out.completed.size() == flow_list_.size();
+    const bool all_done = next_flow == flow_list_.size() && required_done_ == n_required;
+    if (opt_.stop_requested != nullptr && opt_.stop_requested->load(std::memory_order_relaxed)) {
+      out.interrupted = true;
+      out.end_time = rt;
+      break;
+    }
     if (opt_.progress && now - wall_progress >= next_progress) {
       opt_.progress(rt, out.completed.size(), flow_list_.size());
       wall_progress = now;
@@ -302,7 +342,7 @@ TestbedRun VirtualTestbed::run() {
   out.port_counters.assign(t.ports().size(), sw::PortCounters{});
   out.egress_counters.assign(t.ports().size(), EgressCounters{});
   out.port_stats.assign(t.ports().size(), PortStats{});
-  for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) out.port_stats[gp] = read_port_stats(eth_[gp]);
+  for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) out.port_stats[gp] = read_queue_stats(ends_[gp].port, ends_[gp].queue);
   for (std::uint32_t h = 0; h < hosts_.size(); ++h) {
     out.egress_counters[t.node(h).ports[0]] = hosts_[h]->egress().counters();
   }

@@ -1,10 +1,12 @@
 // The virtual testbed: a whole experiment topology inside one process. Every link is a pair
-// of rings wrapped as two DPDK ports (RingLink), every host and switch a real node runtime
+// of rings, each end a queue pair of a net_ring DPDK device (RingFabric); every host and
+// switch is a real node runtime
 // (HostNode, SwitchNode) on its own ports, all driven by one run-to-completion loop on one
 // lcore. Rates and delays come from the experiment scaled by [testbed] scale so one core keeps
 // up; everything recorded here is in the scaled run's units (the caller unscales).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,7 +16,7 @@
 #include "backends/dpdk/host_node.h"
 #include "backends/dpdk/mempool.h"
 #include "backends/dpdk/port.h"
-#include "backends/dpdk/ring_link.h"
+#include "backends/dpdk/ring_fabric.h"
 #include "backends/dpdk/switch_node.h"
 #include "backends/dpdk/tsc_clock.h"
 #include "experiment/experiment.h"
@@ -36,6 +38,8 @@ struct TestbedOptions {
   bool verify_payload = true;
   TimeNs probe_round_timeout = 200 * kNsPerMs;  // wall clock, per round
   std::vector<Injection> injections;
+  // Set by the command on SIGINT/SIGTERM: the run stops at the next iteration (interrupted).
+  const std::atomic<bool>* stop_requested = nullptr;
   // Called about every 10 ms of wall time during the run (terminal progress).
   std::function<void(TimeNs run_now, std::size_t flows_done, std::size_t flows_total)> progress;
 };
@@ -74,7 +78,9 @@ struct TestbedRun {
   std::vector<transport::FlowRecord> completed;  // sender side, times relative to the epoch
   std::vector<ReceivedFlow> received;            // receiver side: every byte verified
   std::size_t flows_total = 0;
+  std::size_t flows_required = 0;  // flows that must finish (long flows need not)
   bool all_completed = false;
+  bool interrupted = false;
   TimeNs end_time = 0;  // run time when the loop stopped
 
   std::vector<QueueRow> queue;
@@ -97,7 +103,7 @@ struct TestbedRun {
   std::vector<SwitchNodeCounters> switch_node_counters;
   std::vector<sw::PortCounters> port_counters;  // by global port id (switch ports; hosts: zero)
   std::vector<EgressCounters> egress_counters;  // by global port id
-  std::vector<PortStats> port_stats;            // by global port id (the DPDK device's view)
+  std::vector<PortStats> port_stats;            // by global port id (the device queue's view)
 
   std::uint32_t pool_size = 0;
   std::uint32_t pool_free_start = 0;
@@ -120,7 +126,7 @@ class VirtualTestbed {
   std::size_t host_count() const { return hosts_.size(); }
   HostNode& host(std::uint32_t i) { return *hosts_[i]; }
   const MbufPool& pool() const { return *pool_; }
-  std::uint16_t eth_port(std::uint32_t global_port) const { return eth_[global_port]; }
+  QueueRef link_end(std::uint32_t global_port) const { return ends_[global_port]; }
 
  private:
   void poll_all(TimeNs now);
@@ -135,12 +141,14 @@ class VirtualTestbed {
   TestbedOptions opt_;
   TscClock clock_;
   std::unique_ptr<MbufPool> pool_;
-  std::vector<std::unique_ptr<RingLink>> links_;
-  std::vector<std::uint16_t> eth_;  // global port id -> DPDK port id
+  std::unique_ptr<RingFabric> fabric_;
+  std::vector<QueueRef> ends_;  // global port id -> (DPDK port, queue)
   std::vector<std::unique_ptr<HostNode>> hosts_;            // by host index
   std::vector<std::unique_ptr<SwitchNode>> switches_;       // in node order
   std::vector<std::uint32_t> switch_node_ids_;
   std::vector<transport::HostConfig> host_cfgs_;
+  std::vector<bool> required_;  // by flow id: the run waits for it
+  std::size_t required_done_ = 0;
   std::uint32_t pool_free_start_ = 0;
   bool ran_ = false;
 };

@@ -1,0 +1,185 @@
+#include "backends/dpdk/dpdk_backend.h"
+
+#include <rte_version.h>
+
+#include <cmath>
+#include <memory>
+#include <mutex>
+
+#include "backends/dpdk/eal.h"
+#include "experiment/scale.h"
+
+namespace ptcp::dpdk {
+namespace {
+
+std::vector<std::string>& cli_eal_args() {
+  static std::vector<std::string> args;
+  return args;
+}
+
+std::unique_ptr<EalSession>& eal_holder() {
+  // Destroyed at exit, after every run's pools and ports are gone: rte_eal_cleanup last.
+  static std::unique_ptr<EalSession> session;
+  return session;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& a : v) s += (s.empty() ? "" : " ") + a;
+  return s;
+}
+
+}  // namespace
+
+void set_eal_args(std::vector<std::string> args) { cli_eal_args() = std::move(args); }
+
+void ensure_eal(const exp::Experiment& e) {
+  if (EalSession::active()) return;
+  const auto& user = !cli_eal_args().empty() ? cli_eal_args() : e.testbed.eal_args;
+  eal_holder() = std::make_unique<EalSession>(resolve_eal_args(user));
+}
+
+void fill_results(const exp::Experiment& scaled, const TestbedRun& run, exp::Results& out) {
+  const double s = scaled.applied_scale;
+  for (const auto& r : run.completed) {
+    out.fct.push_back(exp::FctRow{r.flow_id, r.src_node, r.dst_node, r.size_bytes, r.start_ns,
+                                  r.end_ns, r.retransmits});
+  }
+  for (const auto& q : run.queue) out.queue.push_back(exp::QueueRow{q.t, q.port, q.bytes});
+  for (const auto& b : run.buffer) out.buffer.push_back(exp::BufferRow{b.t, b.node, b.used});
+  for (const auto& f : run.flows) {
+    out.flows.push_back(exp::FlowRow{f.t, f.s.flow_id, f.s.cwnd_bytes, f.s.rate_bps, f.s.rtt_ns,
+                                     f.s.acked_bytes});
+  }
+  for (const auto& l : run.links) out.links.push_back(exp::LinkRow{l.t, l.port, l.tx_bytes});
+  out.end_ns = run.end_time;
+
+  auto& c = out.counters;
+  std::uint64_t drops = 0, pauses = 0, marks = 0, sw_malformed = 0, no_route = 0;
+  for (const auto& [node, sc] : run.switch_counters) {
+    drops += sc.buffer_drops;
+    sw_malformed += sc.malformed;
+    no_route += sc.no_route;
+  }
+  for (const auto& pc : run.port_counters) {
+    pauses += pc.pauses_sent;
+    marks += pc.marked;
+  }
+  std::uint64_t retx = 0, timeouts = 0, host_malformed = 0, payload_err = 0, misdelivered = 0;
+  std::uint64_t host_pauses_rx = 0;
+  for (const auto& hc : run.host_counters) {
+    retx += hc.retransmits;
+    timeouts += hc.timeouts;
+    host_malformed += hc.malformed;
+    payload_err += hc.payload_errors;
+    misdelivered += hc.misdelivered;
+    host_pauses_rx += hc.pauses_received;
+  }
+  std::uint64_t line_full = 0, dev_busy = 0, alloc_fail = 0, multiseg = 0;
+  for (const auto& ec : run.egress_counters) {
+    line_full += ec.line_full_drops;
+    dev_busy += ec.device_busy;
+  }
+  for (const auto& hn : run.host_node_counters) {
+    alloc_fail += hn.mbuf_alloc_failures;
+    multiseg += hn.rx_dropped_multiseg + hn.rx_dropped_bad_cksum;
+  }
+  for (const auto& sn : run.switch_node_counters) {
+    alloc_fail += sn.mbuf_alloc_failures;
+    multiseg += sn.rx_dropped_multiseg;
+  }
+  std::uint64_t imissed = 0, oerrors = 0;
+  for (const auto& ps : run.port_stats) {
+    imissed += ps.imissed;
+    oerrors += ps.oerrors;
+  }
+  c[exp::counter::kDrops] = drops;
+  c[exp::counter::kPauses] = pauses;
+  c[exp::counter::kRetransmits] = retx;
+  c[exp::counter::kTimeouts] = timeouts;
+  c[exp::counter::kMalformed] = host_malformed + sw_malformed + multiseg;
+  c[exp::counter::kEcnMarks] = marks;
+  c[exp::counter::kPayloadErrors] = payload_err;
+  c[exp::counter::kFlowsTotal] = run.flows_total;
+  c[exp::counter::kFlowsFinished] = run.completed.size();
+  c["malformed_at_hosts"] = host_malformed;
+  c["malformed_at_switches"] = sw_malformed;
+  c["no_route"] = no_route;
+  c["misdelivered"] = misdelivered;
+  c["pauses_received_by_hosts"] = host_pauses_rx;
+  c["flows_received_verified"] = run.received.size();
+  c["max_buffer_used_bytes"] = run.max_buffer_used;
+  // The loop's watch on itself (times unscaled, like every time in the results).
+  c["stalls"] = run.loop.stalls;
+  c["stall_threshold_ns"] = static_cast<std::uint64_t>(exp::unscale_time(run.loop.stall_threshold, s));
+  c["stalled_ns"] = static_cast<std::uint64_t>(exp::unscale_time(run.loop.stalled_ns, s));
+  c["max_loop_gap_ns"] = static_cast<std::uint64_t>(exp::unscale_time(run.loop.max_gap, s));
+  c["loop_iterations"] = run.loop.iterations;
+  c["probe_phase_stalls"] = run.probe_loop.stalls;
+  c["measured_base_rtt_ns"] =
+      static_cast<std::uint64_t>(exp::unscale_time(run.measured_base_rtt, s));
+  c["base_rtt_used_ns"] = static_cast<std::uint64_t>(exp::unscale_time(run.base_rtt_used, s));
+  c["delay_line_drops"] = line_full;
+  c["device_busy"] = dev_busy;
+  c["mbuf_alloc_failures"] = alloc_fail;
+  c["port_imissed"] = imissed;
+  c["port_oerrors"] = oerrors;
+  c["mbufs_total"] = run.pool_size;
+  c["mbufs_free_start"] = run.pool_free_start;
+  c["mbufs_free_end"] = run.pool_free_end;
+
+  auto& info = out.info;
+  info["dpdk_version"] = rte_version();
+  info["testbed"] = "virtual (net_ring links in one process)";
+  info["scale"] = std::to_string(s);
+  std::string probes;
+  for (const auto& p : run.probes) {
+    const auto& t = *scaled.topology;
+    probes += (probes.empty() ? "" : ", ") + t.node(p.src).name + "->" + t.node(p.dst).name + "=" +
+              std::to_string(exp::unscale_time(p.min_rtt, s)) + "ns";
+  }
+  info["measured_rtts"] = probes;
+  info["base_rtt_source"] = run.base_rtt_used == run.measured_base_rtt && run.measured_base_rtt > 0
+                                ? "measured"
+                                : "experiment";
+}
+
+TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::Results& out,
+                       TestbedOptions opt) {
+  ensure_eal(in.scaled);
+  if (ro.progress && !opt.progress) {
+    const TimeNs end = in.scaled.run.duration + in.scaled.run.drain_limit;
+    opt.progress = [&ro, end](TimeNs now, std::size_t done, std::size_t total) {
+      ro.progress(exp::Progress{now, end, done, total});
+    };
+  }
+  opt.stop_requested = ro.stop_requested;
+  TestbedRun run;
+  try {
+    VirtualTestbed tb(in.scaled, in.flows, std::move(opt));
+    run = tb.run();
+  } catch (const DpdkError& e) {
+    throw exp::BackendError(std::string("dpdk: ") + e.what());
+  } catch (const std::invalid_argument& e) {
+    throw exp::BackendError(std::string("dpdk: ") + e.what());
+  }
+  if (run.interrupted) throw exp::BackendError("interrupted");
+  fill_results(in.scaled, run, out);
+  out.info["eal_args"] = join(eal_holder() ? eal_holder()->args() : std::vector<std::string>{});
+  return run;
+}
+
+}  // namespace ptcp::dpdk
+
+namespace ptcp::exp {
+
+void register_dpdk_backend(BackendTable& table) {
+  table.add(Backend{
+      "dpdk",
+      "DPDK: the virtual testbed (every node and link as DPDK ports in one process)",
+      [](const RunInput& in, const RunOptions& ro, Results& out) {
+        (void)dpdk::run_virtual(in, ro, out);
+      }});
+}
+
+}  // namespace ptcp::exp
