@@ -120,7 +120,6 @@ void VirtualTestbed::measure(TestbedRun& out) {
     }
   }
   if (out.probes.empty() || opt_.probe_rounds == 0) return;
-  std::vector<unsigned> pending(hosts_.size(), 0);
   std::size_t outstanding = 0;
   for (std::uint32_t h = 0; h < hosts_.size(); ++h) {
     hosts_[h]->host().on_probe_rtt = [&, h](std::uint32_t dst, std::uint64_t id, TimeNs rtt) {
@@ -134,28 +133,43 @@ void VirtualTestbed::measure(TestbedRun& out) {
   }
   out.probe_loop.stall_threshold = std::max<TimeNs>(e_.cc.base_rtt / 10, 1);
   TimeNs prev = clock_.now();
-  for (unsigned round = 0; round < opt_.probe_rounds; ++round) {
-    // One pair at a time, so probes never queue behind each other: the network is unloaded.
-    for (std::size_t i = 0; i < out.probes.size(); ++i) {
-      const PairRtt& p = out.probes[i];
+  auto step = [&]() {
+    const TimeNs now = clock_.now();
+    const std::uint64_t before = out.probe_loop.stalls;
+    out.probe_loop.observe(now - prev);
+    prev = now;
+    poll_all(now);
+    return std::make_pair(now, out.probe_loop.stalls != before);
+  };
+  // One pair at a time, so probes never queue behind each other: the network is unloaded. A
+  // probe whose flight saw a loop stall measured the machine, not the network: it is
+  // discarded and repeated (at most 3 x rounds attempts per pair).
+  for (std::size_t i = 0; i < out.probes.size(); ++i) {
+    PairRtt& p = out.probes[i];
+    unsigned good = 0;
+    for (unsigned attempt = 0; good < opt_.probe_rounds && attempt < 3 * opt_.probe_rounds; ++attempt) {
       TimeNs now = clock_.now();
       const TimeNs give_up = now + opt_.probe_round_timeout;
       outstanding = 1;
-      hosts_[p.src]->send_probe(now, p.dst, (static_cast<std::uint64_t>(i) << 32) | round);
+      bool stalled = false;
+      const unsigned replies_before = p.replies;
+      const TimeNs best_before = p.min_rtt;
+      hosts_[p.src]->send_probe(now, p.dst, (static_cast<std::uint64_t>(i) << 32) | attempt);
       while (outstanding > 0 && now < give_up) {
-        now = clock_.now();
-        out.probe_loop.observe(now - prev);
-        prev = now;
-        poll_all(now);
+        auto [t, st] = step();
+        now = t;
+        stalled = stalled || st;
+      }
+      if (stalled && p.replies > replies_before) {
+        p.replies = replies_before;  // forget it
+        p.min_rtt = best_before;
+        ++p.discarded;
+      } else if (p.replies > replies_before) {
+        ++good;
       }
       // Let the network empty (a late reply must not be taken for the next probe's).
       const TimeNs settle = now + 2 * e_.cc.base_rtt;
-      while (now < settle) {
-        now = clock_.now();
-        out.probe_loop.observe(now - prev);
-        prev = now;
-        poll_all(now);
-      }
+      while (now < settle) now = step().first;
     }
   }
   for (const auto& p : out.probes) out.measured_base_rtt = std::max(out.measured_base_rtt, p.min_rtt);

@@ -66,6 +66,7 @@ struct PairRtt {
   std::uint32_t src = 0, dst = 0;
   TimeNs min_rtt = 0;  // 0 when no reply came back
   unsigned replies = 0;
+  unsigned discarded = 0;  // replies whose flight saw a loop stall
 };
 
 struct QueueRow { TimeNs t; std::uint32_t port; std::uint64_t bytes; };
