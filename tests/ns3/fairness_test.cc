@@ -1,6 +1,14 @@
 // experiments/fairness on ns-3 with beta = HostBw*tau/10: flows join one bottleneck every 2 ms.
 // Theory (reference section 5): N PowerTCP flows share equally and hold sum(beta) = N*beta in
 // the queue; a lone flow is capped at the BDP and keeps the link full with an empty queue.
+//
+// Known: with 3 and 4 flows INT PowerTCP (gamma 0.9) does not settle here: the windows swing
+// between ~4.5 KB and ~17 KB with a period of about 3 tau, the queue empties in ~10% of 1-us
+// samples, utilization drops to ~0.96, the mean queue is ~1.3x N*beta and Jain is 0.979 at
+// N=3. The same limit cycle shows without ns-3 in tests/switch/closed_loop_test.cc (core hosts
+// and switch on the shared test network), so it is the control loop, not this backend. The
+// windows also count payload bytes while the queue counts frame bytes (x1.16 at 1000-byte
+// payloads with INT). The targets below are the and are not loosened.
 #include <gtest/gtest.h>
 
 #include <algorithm>
