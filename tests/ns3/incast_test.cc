@@ -153,3 +153,23 @@ INSTANTIATE_TEST_SUITE_P(Incast10to1, Baseline, ::testing::Values("dcqcn", "time
 
 }  // namespace
 }  // namespace ptcp::ns3test
+
+namespace ptcp::ns3test {
+namespace {
+
+// With PFC on, the 2 MB burst under DCQCN pauses the senders instead of overflowing the buffer.
+TEST(Incast10to1Pfc, DcqcnPausesInsteadOfDropping) {
+  const SimRun r = simulate("incast-10to1", {"cc.algorithm=dcqcn", "switch.pfc=true",
+                                             "run.drain_limit=150ms"});
+  print_summary(r, "dcqcn+pfc");
+  expect_complete(r, "dcqcn+pfc");
+  std::printf("[dcqcn+pfc] pauses %llu, resumes %llu\n",
+              static_cast<unsigned long long>(r.results.counters.at(exp::counter::kPauses)),
+              static_cast<unsigned long long>(r.results.counters.at(ns3sim::kCounterResumes)));
+  EXPECT_EQ(r.results.counters.at(exp::counter::kDrops), 0u);
+  EXPECT_GT(r.results.counters.at(exp::counter::kPauses), 0u);
+  EXPECT_GT(r.results.counters.at(ns3sim::kCounterResumes), 0u);
+}
+
+}  // namespace
+}  // namespace ptcp::ns3test
