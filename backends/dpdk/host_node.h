@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include "backends/dpdk/egress.h"
 #include "transport/host.h"
@@ -45,6 +46,12 @@ class HostNode {
   }
 
   void poll(TimeNs now);
+  // A frame the caller received itself (e.g. after rewriting it): into the core, and the
+  // next poll() will transmit whatever it made due.
+  void deliver(TimeNs now, std::span<const std::uint8_t> frame) {
+    host_->on_frame(now, frame);
+    wake_ = now;
+  }
   // When this node next has something to do without input (used by tests and idle checks).
   TimeNs next_event() const;
   unsigned drain();  // frees frames on the emulated wire and the spare mbuf
