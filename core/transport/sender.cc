@@ -43,7 +43,8 @@ Emission SenderFlow::emit(TimeNs now) {
   if (rate > 0) {
     const double wire = static_cast<double>(
         wire::wire_bytes(wire::frame_len(params_.int_enabled, e.len)));
-    pace_next_ = now + static_cast<TimeNs>(std::ceil(wire * 1e9 / rate));
+    // Capped at 1 s so a CC reporting an absurdly small rate cannot overflow the clock.
+    pace_next_ = now + static_cast<TimeNs>(std::min(std::ceil(wire * 1e9 / rate), 1e9));
   } else {
     pace_next_ = now;
   }
@@ -97,7 +98,10 @@ bool SenderFlow::on_ack(TimeNs now, const wire::Segment& seg, bool ecn_echo) {
 void SenderFlow::go_back(TimeNs now, bool from_timeout) {
   if (!from_timeout) {
     const TimeNs rtt = last_rtt_ > 0 ? last_rtt_ : params_.base_rtt;
-    if (snd_una_ == last_goback_seq_ && now - last_goback_time_ < rtt) return;
+    if (last_goback_time_ != kNever && snd_una_ == last_goback_seq_ &&
+        now - last_goback_time_ < rtt) {
+      return;
+    }
   }
   last_goback_seq_ = snd_una_;
   last_goback_time_ = now;

@@ -96,7 +96,7 @@ class SenderFlow {
   bool in_recovery_ = false;
   std::uint64_t recover_ = 0;          // the episode ends when snd_una reaches this
   std::uint64_t last_goback_seq_ = 0;  // the hole last resent, and when
-  TimeNs last_goback_time_ = -kNever;
+  TimeNs last_goback_time_ = kNever;  // kNever: never went back
 
   TimeNs rto_cur_;
   TimeNs rto_deadline_ = kNever;
