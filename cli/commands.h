@@ -1,0 +1,44 @@
+// The subcommands of `powertcp`. Each returns the process exit code (files.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ptcp::cli {
+
+struct RunArgs {
+  std::string file;
+  std::string backend = "ns3";
+  std::vector<std::string> sets;
+  std::string out;  // empty: results/<name>-<algorithm>-<backend>-<UTC time>
+  bool force = false;
+  bool quiet = false;
+};
+int cmd_run(const RunArgs& a);
+
+int cmd_validate(const std::string& file, const std::vector<std::string>& sets, bool print_toml);
+int cmd_list();
+
+struct SweepArgs {
+  std::string file;
+  std::string backend = "ns3";
+  std::vector<std::string> sets;
+  std::vector<std::string> varies;  // key=v1,v2,...
+  std::string out;
+  unsigned jobs = 1;
+};
+int cmd_sweep(const SweepArgs& a);
+
+// plot / compare: runs /usr/bin/python3 <analysis dir>/<script> with the arguments.
+int cmd_python(const std::string& script, const std::vector<std::string>& args);
+
+// Where the analysis scripts are: <exe dir>/../share/powertcp/analysis if it exists, else the
+// source tree's analysis/.
+std::string analysis_dir();
+std::string self_exe();
+
+// The sweep's points: the cross product of the --vary lists, as --set arguments per point.
+// Throws exp::ExperimentError for a malformed --vary.
+std::vector<std::vector<std::string>> sweep_points(const std::vector<std::string>& varies);
+
+}  // namespace ptcp::cli

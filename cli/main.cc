@@ -1,0 +1,74 @@
+// The powertcp command: run, validate, list, sweep, plot, compare.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "experiment/backend.h"
+#include "files.h"
+
+int main(int argc, char** argv) {
+#ifdef POWERTCP_WITH_NS3
+  ptcp::exp::register_ns3_backend(ptcp::exp::BackendTable::global());
+#endif
+#ifdef POWERTCP_WITH_DPDK
+  ptcp::exp::register_dpdk_backend(ptcp::exp::BackendTable::global());
+#endif
+  CLI::App app{"powertcp: one experiment file, simulation (ns-3) or testbed (DPDK), the same results"};
+  app.require_subcommand(1);
+
+  ptcp::cli::RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "run an experiment and write a results folder");
+  run_cmd->add_option("experiment", run.file, "experiment file (.toml)")->required();
+  run_cmd->add_option("--backend,-b", run.backend, "ns3 or dpdk")->capture_default_str();
+  run_cmd->add_option("--set,-s", run.sets, "override a key: key.path=value (repeatable)");
+  run_cmd->add_option("--out,-o", run.out, "results folder (default results/<name>-<cc>-<backend>-<time>)");
+  run_cmd->add_flag("--force", run.force, "replace an existing results folder");
+  run_cmd->add_flag("--quiet,-q", run.quiet, "no progress line or summary");
+
+  std::string vfile;
+  std::vector<std::string> vsets;
+  bool vtoml = false;
+  auto* val_cmd = app.add_subcommand("validate", "check an experiment and print what it resolves to");
+  val_cmd->add_option("experiment", vfile, "experiment file (.toml)")->required();
+  val_cmd->add_option("--set,-s", vsets, "override a key: key.path=value (repeatable)");
+  val_cmd->add_flag("--toml", vtoml, "print the resolved experiment as TOML");
+
+  auto* list_cmd = app.add_subcommand("list", "congestion-control algorithms and their parameters");
+
+  ptcp::cli::SweepArgs sweep;
+  auto* sweep_cmd = app.add_subcommand("sweep", "run the cross product of --vary values");
+  sweep_cmd->add_option("experiment", sweep.file, "experiment file (.toml)")->required();
+  sweep_cmd->add_option("--vary,-v", sweep.varies, "key.path=v1,v2,... (repeatable)")->required();
+  sweep_cmd->add_option("--backend,-b", sweep.backend, "ns3 or dpdk")->capture_default_str();
+  sweep_cmd->add_option("--set,-s", sweep.sets, "override for every point (repeatable)");
+  sweep_cmd->add_option("--out,-o", sweep.out, "sweep folder (default results/<name>-sweep)");
+  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "points run at once")->capture_default_str();
+
+  std::vector<std::string> plot_args, compare_args;
+  auto* plot_cmd = app.add_subcommand("plot", "plot a results folder (analysis/plot.py)");
+  plot_cmd->add_option("args", plot_args, "arguments for plot.py");
+  plot_cmd->allow_extras();
+  plot_cmd->prefix_command();
+  auto* compare_cmd = app.add_subcommand("compare", "compare results folders (analysis/compare.py)");
+  compare_cmd->add_option("args", compare_args, "arguments for compare.py");
+  compare_cmd->prefix_command();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : ptcp::cli::kExitBadInput;
+  }
+  auto rest = [](CLI::App* c, std::vector<std::string> a) {
+    for (auto& r : c->remaining()) a.push_back(r);
+    return a;
+  };
+  if (*run_cmd) return ptcp::cli::cmd_run(run);
+  if (*val_cmd) return ptcp::cli::cmd_validate(vfile, vsets, vtoml);
+  if (*list_cmd) return ptcp::cli::cmd_list();
+  if (*sweep_cmd) return ptcp::cli::cmd_sweep(sweep);
+  if (*plot_cmd) return ptcp::cli::cmd_python("plot.py", rest(plot_cmd, plot_args));
+  if (*compare_cmd) return ptcp::cli::cmd_python("compare.py", rest(compare_cmd, compare_args));
+  return ptcp::cli::kExitBadInput;
+}
