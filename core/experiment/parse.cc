@@ -598,13 +598,18 @@ void cross_checks(const Experiment& e, const toml::table& root, const Context& c
   const toml::table* cc_tbl = section(root, ctx, "cc");
   Section cs(ctx, cc_tbl, "cc");
   const cc::Algorithm& a = *e.cc.algo;
+  Section ss(ctx, section(root, ctx, "switch"), "switch");
+  // Blame cc.algorithm when the file names it, else the switch key that turned the feature off.
+  auto conflict = [&](const char* sw_key, const std::string& msg) {
+    if (cs.has("algorithm")) cs.fail("algorithm", msg);
+    ss.fail(sw_key, msg);
+  };
   if (a.needs_int && !e.sw.int_enabled) {
-    cs.fail("algorithm", a.name + " needs INT from the switches, but [switch] int = false");
+    conflict("int", a.name + " needs INT from the switches, but [switch] int = false");
   }
   if (a.needs_ecn && !e.sw.ecn) {
-    cs.fail("algorithm", a.name + " needs ECN marking, but [switch] ecn = false");
+    conflict("ecn", a.name + " needs ECN marking, but [switch] ecn = false");
   }
-  Section ss(ctx, section(root, ctx, "switch"), "switch");
   if (!e.sw.ecn_table.empty()) {
     for (const Port& p : t.ports()) {
       const bool found = std::any_of(e.sw.ecn_table.begin(), e.sw.ecn_table.end(),
