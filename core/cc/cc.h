@@ -12,12 +12,20 @@
 
 namespace ptcp::cc {
 
+// Units. Windows (cwnd_bytes) and pacing rates count bytes ON THE WIRE: whole frames plus
+// preamble, FCS and inter-frame gap (wire::wire_bytes), the unit in which links run (b*tau),
+// switches count txBytes and the transport spaces departures. So HostBw*tau is exactly one
+// line-rate window, and PowerTCP's q + b*tau adds like to like. The transport converts: a flow
+// may have cwnd * mss / packet_bytes payload bytes in flight. Sequence numbers and byte counts
+// in AckEvent/LossEvent (bytes_acked, snd_una, snd_nxt) are payload bytes (sequence space).
+// "One packet" of window is packet_bytes, not mss.
+
 // Fixed facts about the flow, given at creation.
 struct FlowContext {
   BitsPerSec host_rate = 0;   // HostBw: the sender NIC's line rate
   TimeNs base_rtt = 0;        // tau
   std::uint32_t mss = 1000;   // payload bytes per full packet
-  std::uint32_t packet_bytes = 1000;  // bytes per full packet on the wire (headers included)
+  std::uint32_t packet_bytes = 1000;  // wire bytes of a full packet: wire::wire_bytes(frame)
 };
 
 inline constexpr TimeNs kNoRttSample = -1;
@@ -58,7 +66,7 @@ class CongestionControl {
   virtual TimeNs next_timer() const { return kNever; }
   virtual void on_timer(TimeNs /*now*/) {}
 
-  // Outputs: bytes allowed in flight, and the pacing rate in bytes per second.
+  // Outputs: wire bytes allowed in flight, and the pacing rate in wire bytes per second.
   double cwnd_bytes() const { return cwnd_; }
   double pacing_rate() const { return pacing_; }
 

@@ -50,7 +50,7 @@ PowerTcp::PowerTcp(const FlowContext& ctx, double gamma, double beta_bytes)
       tau_s_(static_cast<double>(ctx.base_rtt) * 1e-9),
       tau_ns_(ctx.base_rtt),
       max_cwnd_(bytes_per_sec(ctx.host_rate) * static_cast<double>(ctx.base_rtt) * 1e-9),
-      min_cwnd_(static_cast<double>(std::max<std::uint32_t>(ctx.mss, 1))),
+      min_cwnd_(static_cast<double>(std::max<std::uint32_t>(ctx.packet_bytes, 1))),
       cwnd_old_(0) {
   check_context(ctx, "powertcp");
   cwnd_ = std::max(max_cwnd_, min_cwnd_);  // start at line rate: HostBw * tau

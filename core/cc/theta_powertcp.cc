@@ -14,7 +14,7 @@ ThetaPowerTcp::ThetaPowerTcp(const FlowContext& ctx, double gamma, double beta_b
       tau_s_(static_cast<double>(ctx.base_rtt) * 1e-9),
       tau_ns_(ctx.base_rtt),
       max_cwnd_(bytes_per_sec(ctx.host_rate) * static_cast<double>(ctx.base_rtt) * 1e-9),
-      min_cwnd_(static_cast<double>(std::max<std::uint32_t>(ctx.mss, 1))) {
+      min_cwnd_(static_cast<double>(std::max<std::uint32_t>(ctx.packet_bytes, 1))) {
   if (ctx.base_rtt <= 0 || ctx.host_rate == 0) {
     throw std::invalid_argument("theta-powertcp needs a base RTT (tau) and a host rate");
   }

@@ -80,8 +80,9 @@ struct Host::Impl {
     flow_ctx.host_rate = cfg.link_rate;
     flow_ctx.base_rtt = cfg.base_rtt;
     flow_ctx.mss = cfg.payload_bytes;
-    flow_ctx.packet_bytes =
-        static_cast<std::uint32_t>(wire::frame_len(cfg.int_enabled, cfg.payload_bytes));
+    // Wire bytes of a full data packet: the unit of every CC window (cc/cc.h).
+    flow_ctx.packet_bytes = static_cast<std::uint32_t>(
+        wire::wire_bytes(wire::frame_len(cfg.int_enabled, cfg.payload_bytes)));
   }
 
   // --- sender side ---

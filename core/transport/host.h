@@ -72,7 +72,7 @@ struct FlowRecord {
 // A live sender flow, for traces (flows.csv).
 struct FlowSample {
   std::uint32_t flow_id = 0;
-  double cwnd_bytes = 0;
+  double cwnd_bytes = 0;  // the CC's window, in wire bytes (cc/cc.h)
   double rate_bps = 0;     // pacing rate in bits per second
   TimeNs rtt_ns = 0;       // latest RTT sample
   std::uint64_t acked_bytes = 0;

@@ -12,6 +12,9 @@ SenderFlow::SenderFlow(std::uint32_t flow_id, std::uint64_t size_bytes, const Se
       size_(size_bytes),
       params_(params),
       cc_(std::move(cc)),
+      payload_per_wire_(static_cast<double>(params.mss) /
+                        static_cast<double>(wire::wire_bytes(
+                            wire::frame_len(params.int_enabled, params.mss)))),
       rto_cur_(params.rto) {}
 
 std::uint16_t SenderFlow::segment_len(std::uint64_t seq) const {
@@ -21,7 +24,7 @@ std::uint16_t SenderFlow::segment_len(std::uint64_t seq) const {
 bool SenderFlow::window_allows() const {
   const std::uint64_t in_flight = snd_nxt_ - snd_una_;
   if (in_flight == 0) return true;
-  return static_cast<double>(in_flight + segment_len(snd_nxt_)) <= cc_->cwnd_bytes();
+  return static_cast<double>(in_flight + segment_len(snd_nxt_)) <= payload_window();
 }
 
 Emission SenderFlow::emit(TimeNs now) {

@@ -46,8 +46,9 @@ class SenderFlow {
   std::uint64_t bytes_in_flight() const { return snd_nxt_ - snd_una_; }
   bool complete() const { return snd_una_ == size_; }
   bool has_data() const { return snd_nxt_ < size_; }
-  // The window admits the next segment: in flight + segment <= cwnd, or nothing in flight
-  // (a flow always gets one packet out, whatever its window).
+  // The window admits the next segment: (in flight + segment) in wire bytes <= cwnd, or
+  // nothing in flight (a flow always gets one packet out, whatever its window). The CC's
+  // window counts wire bytes (cc/cc.h); payload bytes scale by packet_bytes/mss.
   bool window_allows() const;
   // Earliest departure the pacing rate allows for the next segment.
   TimeNs pacing_time() const { return pace_next_; }
@@ -81,11 +82,14 @@ class SenderFlow {
   // Resends from snd_una unless this hole was already resent less than an RTT ago.
   void go_back(TimeNs now, bool from_timeout);
   std::uint16_t segment_len(std::uint64_t seq) const;
+  // The payload bytes the CC's window allows in flight.
+  double payload_window() const { return cc_->cwnd_bytes() * payload_per_wire_; }
 
   std::uint32_t flow_id_;
   std::uint64_t size_;
   SenderParams params_;
   std::unique_ptr<cc::CongestionControl> cc_;
+  double payload_per_wire_;  // mss / wire bytes of a full packet
 
   std::uint64_t snd_una_ = 0;
   std::uint64_t snd_nxt_ = 0;

@@ -208,7 +208,8 @@ TEST(PowerTcp, CapAtHostBdpAndFloorAtOnePacket) {
   EXPECT_DOUBLE_EQ(cc.cwnd_bytes(), kMaxCwnd);
   EXPECT_DOUBLE_EQ(cc.pacing_rate(), kHostBps);
 
-  // A huge standing queue with beta = 0: the window falls to one packet and stays there.
+  // A huge standing queue with beta = 0: the window falls to one packet (packet_bytes, the
+  // window's unit being wire bytes) and stays there.
   PowerTcp low(test::context(25, kTau, 1'000), 0.9, 0.0);
   SteadySignal sig(4'000'000'000u);
   std::uint64_t una = 1'000;
@@ -217,8 +218,9 @@ TEST(PowerTcp, CapAtHostBdpAndFloorAtOnePacket) {
     low.on_ack(ack(i, una, una + 500, &s));
     una += 1'000;  // every ACK passes the last snapshot: one update per "RTT"
   }
-  EXPECT_DOUBLE_EQ(low.cwnd_bytes(), 1'000.0);
-  EXPECT_DOUBLE_EQ(low.pacing_rate(), 1'000.0 / kTauS);
+  // One packet is the context's packet_bytes (wire bytes of a full packet), not the mss.
+  EXPECT_DOUBLE_EQ(low.cwnd_bytes(), 1'048.0);
+  EXPECT_DOUBLE_EQ(low.pacing_rate(), 1'048.0 / kTauS);
 }
 
 TEST(PowerTcp, OpenLoopFixedPointIsBTauPlusBeta) {

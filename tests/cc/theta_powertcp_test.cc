@@ -71,7 +71,7 @@ TEST(ThetaPowerTcp, CapAndFloor) {
     una += 2'000;
     cc.on_ack(ack(t, una, una + 1'000, nullptr, 2'000'000));
   }
-  EXPECT_DOUBLE_EQ(cc.cwnd_bytes(), 1'000.0);
+  EXPECT_DOUBLE_EQ(cc.cwnd_bytes(), 1'048.0);  // one packet: packet_bytes (wire bytes)
   // The RTT back at tau: power 1 (dT = tau), window grows back but never above HostBw*tau.
   ThetaPowerTcp up(test::context(25, kTau), 0.9, 5'000.0);
   up.on_ack(ack(0, 1'000, 2'000, nullptr, 20'000));

@@ -23,6 +23,9 @@ SenderParams params() {
   return p;
 }
 
+// CC windows count wire bytes (cc/cc.h): one full 1000-byte packet without INT costs this.
+constexpr double kWirePkt = wire::wire_bytes(wire::frame_len(false, 1000));  // 1102
+
 struct Fixture {
   std::shared_ptr<CcLog> log = std::make_shared<CcLog>();
   SenderFlow flow;
@@ -41,7 +44,7 @@ wire::Segment ack(std::uint64_t cum, std::uint64_t ts = 0,
 }
 
 TEST(Sender, WindowIsNeverExceededAndSegmentsAreContiguous) {
-  Fixture f(20'500, 4500, 0);  // 4.5 packets of window: 4 full packets fit
+  Fixture f(20'500, 4.5 * kWirePkt, 0);  // 4.5 packets of window: 4 full packets fit
   TimeNs now = 0;
   std::uint64_t expect_seq = 0;
   int sent = 0;
@@ -50,12 +53,17 @@ TEST(Sender, WindowIsNeverExceededAndSegmentsAreContiguous) {
       const Emission e = f.flow.emit(now);
       EXPECT_EQ(e.seq, expect_seq);
       expect_seq += e.len;
-      EXPECT_LE(f.flow.bytes_in_flight(), 4500u);
+      EXPECT_LE(f.flow.bytes_in_flight(), 4500u);  // cwnd * mss / packet_bytes
       ++sent;
     }
     // Window-limited: the next segment would not fit (or nothing is left to send).
     const std::uint64_t next = std::min<std::uint64_t>(1000, 20'500 - f.flow.snd_nxt());
     EXPECT_TRUE(!f.flow.has_data() || f.flow.bytes_in_flight() + next > 4500);
+    // ... and the window really is in wire bytes: 4 packets are 4408 wire bytes, 5 would be
+    // 5510 > 4959, while 5000 payload bytes alone would have fit.
+    if (f.flow.has_data()) {
+      EXPECT_EQ(f.flow.bytes_in_flight(), 4000u);
+    }
     now += 1000;
     f.flow.on_ack(now, ack(std::min<std::uint64_t>(f.flow.snd_una() + 1000, 20'500)), false);
   }
