@@ -93,10 +93,10 @@ TEST_F(CommandTest, RunWithBadInputExitsTwoAndWritesNothing) {
 TEST_F(CommandTest, BackendThatIsNotBuiltExitsTwo) {
   const Outcome list = run("list");
   ASSERT_EQ(list.code, 0);
-  const std::string built = list.out.substr(list.out.find("backends built:"));
+  std::string built = list.out.substr(list.out.find("backends built:"));
+  built = built.substr(0, built.find('\n')) + " ";
   for (const char* b : {"ns3", "dpdk"}) {
-    if ((built + " ").find(std::string(" ") + b + " ") != std::string::npos &&
-        built.find(std::string(" ") + b) != std::string::npos) {
+    if (built.find(std::string(" ") + b + " ") != std::string::npos) {
       continue;  // built in this configuration: nothing to check
     }
     const fs::path out = dir_ / b;
