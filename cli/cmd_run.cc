@@ -32,12 +32,6 @@ std::string utc_now(const char* format) {
   return buf;
 }
 
-std::string not_built_hint(const std::string& name) {
-  if (name == "ns3") return "install libns3-dev and rebuild";
-  if (name == "dpdk") return "install dpdk-dev and rebuild";
-  return "";
-}
-
 double percentile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -46,6 +40,14 @@ double percentile(std::vector<double> v, double q) {
 }
 
 }  // namespace
+
+std::string missing_backend_message(const std::string& name) {
+  if (name == "ns3") return "backend ns3 is not built (install libns3-dev and rebuild)";
+  if (name == "dpdk") return "backend dpdk is not built (install dpdk-dev and rebuild)";
+  std::string known;
+  for (const auto& b : exp::BackendTable::global().all()) known += " " + b.name;
+  return fmt::format("unknown backend '{}' (built:{})", name, known.empty() ? " none" : known);
+}
 
 int cmd_run(const RunArgs& a) {
   exp::Experiment e;
@@ -57,15 +59,7 @@ int cmd_run(const RunArgs& a) {
   }
   const exp::Backend* backend = exp::BackendTable::global().find(a.backend);
   if (backend == nullptr) {
-    const std::string hint = not_built_hint(a.backend);
-    if (!hint.empty()) {
-      std::cerr << fmt::format("powertcp: backend {} is not built ({})\n", a.backend, hint);
-    } else {
-      std::string known;
-      for (const auto& b : exp::BackendTable::global().all()) known += " " + b.name;
-      std::cerr << fmt::format("powertcp: unknown backend '{}' (built:{})\n", a.backend,
-                               known.empty() ? " none" : known);
-    }
+    std::cerr << "powertcp: " << missing_backend_message(a.backend) << "\n";
     return kExitBadInput;
   }
   const std::string out =

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "experiment/backend.h"
 #include "experiment/error.h"
 #include "files.h"
 
@@ -109,6 +110,10 @@ int cmd_sweep(const SweepArgs& a) {
     }
   } catch (const exp::ExperimentError& err) {
     std::cerr << "powertcp: " << err.what() << "\n";
+    return kExitBadInput;
+  }
+  if (exp::BackendTable::global().find(a.backend) == nullptr) {
+    std::cerr << "powertcp: " << missing_backend_message(a.backend) << "\n";
     return kExitBadInput;
   }
   const std::string out = a.out.empty() ? fmt::format("results/{}-sweep", name) : a.out;

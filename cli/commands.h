@@ -15,6 +15,8 @@ struct RunArgs {
   bool quiet = false;
 };
 int cmd_run(const RunArgs& a);
+// "backend ns3 is not built (install libns3-dev and rebuild)" or "unknown backend ...".
+std::string missing_backend_message(const std::string& name);
 
 int cmd_validate(const std::string& file, const std::vector<std::string>& sets, bool print_toml);
 int cmd_list();
