@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "backends/dpdk/eal.h"
-#include "backends/dpdk/node_config.h"
+#include "experiment/node_configs.h"
 
 namespace ptcp::dpdk {
 namespace {
@@ -74,14 +74,14 @@ VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> 
   for (std::uint32_t n = 0; n < t.nodes().size(); ++n) {
     const exp::Node& node = t.node(n);
     if (node.is_host()) {
-      host_cfgs_.push_back(host_config(e, n, opt_.verify_payload));
+      host_cfgs_.push_back(exp::host_config(e, n, {.verify_payload = opt_.verify_payload}));
       hosts_.push_back(std::make_unique<HostNode>(host_cfgs_.back(), egress_of(node.ports.at(0)),
                                                   pool_->get()));
     } else {
       std::vector<Egress> eg;
       for (std::uint32_t gp : node.ports) eg.push_back(egress_of(gp));
-      auto s = std::make_unique<SwitchNode>(switch_config(e, n), std::move(eg), pool_->get());
-      add_routes(e, n, s->core());
+      auto s = std::make_unique<SwitchNode>(exp::switch_config(e, n, {.paced = true}), std::move(eg), pool_->get());
+      exp::add_routes(e, n, s->core());
       switches_.push_back(std::move(s));
       switch_node_ids_.push_back(n);
     }

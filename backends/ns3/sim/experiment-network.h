@@ -14,10 +14,6 @@
 
 namespace ptcp::ns3sim {
 
-// The core's host and switch configurations for an experiment (shared with tests).
-transport::HostConfig host_config_for(const exp::Experiment& e, std::uint32_t host);
-sw::SwitchConfig switch_config_for(const exp::Experiment& e, std::uint32_t node);
-
 class ExperimentNetwork {
  public:
   // Builds everything in the current (fresh) ns-3 simulation. Throws std::invalid_argument
