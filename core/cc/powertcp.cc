@@ -44,15 +44,18 @@ double power_beta_bytes(const FlowContext& ctx, const ParamValues& p) {
   return param_or(p, "ai_rate", kPowerAiRateDefault) / 8.0 * tau_s;
 }
 
-PowerTcp::PowerTcp(const FlowContext& ctx, double gamma, double beta_bytes)
+PowerTcp::PowerTcp(const FlowContext& ctx, double gamma, double beta_bytes,
+                   TimeNs update_interval)
     : gamma_(gamma),
       beta_(beta_bytes),
       tau_s_(static_cast<double>(ctx.base_rtt) * 1e-9),
       tau_ns_(ctx.base_rtt),
       max_cwnd_(bytes_per_sec(ctx.host_rate) * static_cast<double>(ctx.base_rtt) * 1e-9),
       min_cwnd_(static_cast<double>(std::max<std::uint32_t>(ctx.packet_bytes, 1))),
+      update_interval_(update_interval == kPowerUpdateEveryTau ? ctx.base_rtt : update_interval),
       cwnd_old_(0) {
   check_context(ctx, "powertcp");
+  if (update_interval_ < 0) throw std::invalid_argument("powertcp: update_interval must be >= 0");
   cwnd_ = std::max(max_cwnd_, min_cwnd_);  // start at line rate: HostBw * tau
   cwnd_old_ = cwnd_;
   pacing_ = cwnd_ / tau_s_;
@@ -61,8 +64,15 @@ PowerTcp::PowerTcp(const FlowContext& ctx, double gamma, double beta_bytes)
 void PowerTcp::on_ack(const AckEvent& ev) {
   const wire::IntStack* s = ev.int_stack;
   if (s != nullptr && s->n_hops > 0) {
-    if (record_.comparable(*s)) update(*s);  // else: first ACK or new path, store only
+    // First ACK or new path: store only. Gamma_s is smoothed on every ACK; the window law runs
+    // on a fresh sample once update_interval has passed since the last update.
+    const bool sampled = record_.comparable(*s) && smooth(*s);
     record_.store(*s);
+    if (sampled && (!updated_ || ev.now - last_update_ >= update_interval_)) {
+      update_window();
+      last_update_ = ev.now;
+      updated_ = true;
+    }
   }
   // Once per RTT: when the ACK passes the snd_nxt recorded at the last snapshot, the window now
   // in force becomes cwnd_old for the next RTT (taken after this ACK's update, as HPCC's and
@@ -73,7 +83,7 @@ void PowerTcp::on_ack(const AckEvent& ev) {
   }
 }
 
-void PowerTcp::update(const wire::IntStack& s) {
+bool PowerTcp::smooth(const wire::IntStack& s) {
   double best = -std::numeric_limits<double>::infinity();
   TimeNs best_dt = 0;
   const std::size_t n = hop_count(s);
@@ -87,12 +97,15 @@ void PowerTcp::update(const wire::IntStack& s) {
       best_dt = h.dt_ns;
     }
   }
-  if (best_dt == 0) return;  // no hop gave a sample
+  if (best_dt == 0) return false;  // no hop gave a sample
   const double gamma_norm = std::max(best, kPowerMinNorm);
   const double dT = static_cast<double>(std::min(best_dt, tau_ns_));
   const double tau = static_cast<double>(tau_ns_);
   gamma_s_ = (gamma_s_ * (tau - dT) + gamma_norm * dT) / tau;
+  return true;
+}
 
+void PowerTcp::update_window() {
   const double w = gamma_ * (cwnd_old_ / gamma_s_ + beta_) + (1.0 - gamma_) * cwnd_;
   cwnd_ = std::clamp(w, min_cwnd_, std::max(max_cwnd_, min_cwnd_));
   pacing_ = cwnd_ / tau_s_;
@@ -103,12 +116,19 @@ Algorithm make_powertcp_algorithm() {
   a.name = "powertcp";
   a.description =
       "PowerTCP (NSDI'22): window from normalized power (INT: queue, tx bytes, rate per hop), "
-      "the paper's law";
+      "the paper's law applied once per tau";
   a.params = power_window_params();
+  a.params.push_back(
+      {"update_interval", 0, 0, 1e9, ParamUnit::kTimeNs,
+       "least time between window updates (default: tau); 0 = every ACK, the paper's Algorithm "
+       "1 as written, which limit-cycles with few flows (docs/powertcp.md)",
+       true});
   a.needs_int = true;
   a.make = [](const FlowContext& ctx, const ParamValues& p) -> std::unique_ptr<CongestionControl> {
-    return std::make_unique<PowerTcp>(ctx, param_or(p, "gamma", kPowerGammaDefault),
-                                      power_beta_bytes(ctx, p));
+    const auto interval = param_opt(p, "update_interval");
+    return std::make_unique<PowerTcp>(
+        ctx, param_or(p, "gamma", kPowerGammaDefault), power_beta_bytes(ctx, p),
+        interval ? static_cast<TimeNs>(*interval) : kPowerUpdateEveryTau);
   };
   return a;
 }

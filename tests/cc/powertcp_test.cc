@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -196,6 +197,65 @@ TEST(PowerTcp, CwndOldIsSnapshottedOncePerRttAndErrorShrinksByOneMinusGamma) {
   EXPECT_DOUBLE_EQ(cc.cwnd_old(), old2);  // 51000 < 70000: no new snapshot
 }
 
+// ACKs 1 us apart on a hop whose queue holds 25 KB (normalized power 2 once smoothed).
+struct DenseAcks {
+  Bottleneck bn;
+  TimeNs t = 0;
+  std::uint64_t una = 0;
+  void feed(PowerTcp& cc) {
+    t += 1'000;
+    una += 1'000;
+    const wire::IntStack s = stack({bn.advance(25'000, 1'250, 1'000)});
+    cc.on_ack(ack(t, una, una + 60'000, &s));
+  }
+};
+
+TEST(PowerTcp, WindowUpdatesAtMostOncePerTauByDefault) {
+  PowerTcp cc(test::context(25, kTau), 0.9, kBetaDefault);
+  EXPECT_EQ(cc.update_interval(), kTau);
+  DenseAcks a;
+  a.feed(cc);  // first ACK: store only
+  a.feed(cc);  // first sample: the window updates at once
+  const double w1 = cc.cwnd_bytes();
+  EXPECT_LT(w1, kMaxCwnd);
+  double g = cc.congestion_signal();
+  int updates = 0;
+  double last = w1;
+  for (int i = 0; i < 60; ++i) {  // 60 us: updates at 20 us and 40 us of ACK time after w1
+    a.feed(cc);
+    EXPECT_GT(cc.congestion_signal(), g) << "Gamma_s is smoothed on every ACK";
+    g = cc.congestion_signal();
+    if (cc.cwnd_bytes() != last) ++updates;
+    last = cc.cwnd_bytes();
+  }
+  EXPECT_EQ(updates, 3);
+}
+
+TEST(PowerTcp, ZeroUpdateIntervalIsThePerAckLaw) {
+  const Algorithm* a = Registry::global().find("powertcp");
+  ASSERT_NE(a, nullptr);
+  ParamValues resolved;
+  ASSERT_FALSE(resolve_params(*a, {{"update_interval", 0}}, resolved).has_value());
+  auto made = a->make(test::context(25, kTau), resolved);
+  auto& cc = dynamic_cast<PowerTcp&>(*made);
+  EXPECT_EQ(cc.update_interval(), 0);
+  DenseAcks d;
+  d.feed(cc);
+  for (int i = 0; i < 10; ++i) {
+    const double before = cc.cwnd_bytes();
+    d.feed(cc);
+    // Every ACK applies the law against the same snapshot: the window follows
+    // cwnd_old/Gamma_s + beta within a few ACKs (the compounding the default avoids).
+    const double law = 0.9 * (cc.cwnd_old() / cc.congestion_signal() + kBetaDefault) + 0.1 * before;
+    EXPECT_NEAR(cc.cwnd_bytes(), std::clamp(law, 1'048.0, kMaxCwnd), 1e-9);
+  }
+  ParamValues defaults;
+  ASSERT_FALSE(resolve_params(*a, {}, defaults).has_value());
+  EXPECT_EQ(dynamic_cast<PowerTcp&>(*a->make(test::context(25, kTau), defaults)).update_interval(),
+            kTau);
+  EXPECT_THROW(PowerTcp(test::context(25, kTau), 0.9, 100, -5), std::invalid_argument);
+}
+
 TEST(PowerTcp, CapAtHostBdpAndFloorAtOnePacket) {
   // An idle path (lambda = 0): normalized power floored at 0.01, window capped at HostBw*tau.
   PowerTcp cc(test::context(25, kTau), 0.9, kBetaDefault);
@@ -215,7 +275,7 @@ TEST(PowerTcp, CapAtHostBdpAndFloorAtOnePacket) {
   std::uint64_t una = 1'000;
   for (int i = 0; i < 50; ++i) {
     s = sig.next();
-    low.on_ack(ack(i, una, una + 500, &s));
+    low.on_ack(ack(i * kTau, una, una + 500, &s));  // one tau apart: every ACK updates
     una += 1'000;  // every ACK passes the last snapshot: one update per "RTT"
   }
   // One packet is the context's packet_bytes (wire bytes of a full packet), not the mss.
@@ -235,7 +295,7 @@ TEST(PowerTcp, OpenLoopFixedPointIsBTauPlusBeta) {
     for (int k = 0; k < 3; ++k) {
       wire::IntStack s = sig.next();
       una += 1'000;
-      cc.on_ack(ack(t += 1'000, una, nxt, &s));
+      cc.on_ack(ack(t += kTau, una, nxt, &s));  // a tau apart: every ACK updates the window
     }
     una = nxt;
     nxt += 10'000;
@@ -245,7 +305,7 @@ TEST(PowerTcp, OpenLoopFixedPointIsBTauPlusBeta) {
   const double w = cc.cwnd_bytes();
   for (int k = 0; k < 4; ++k) {
     wire::IntStack s = sig.next();
-    cc.on_ack(ack(t += 1'000, una += 3'000, nxt += 3'000, &s));
+    cc.on_ack(ack(t += kTau, una += 3'000, nxt += 3'000, &s));
   }
   EXPECT_NEAR(cc.cwnd_bytes(), w, 1e-7) << "b*tau + beta is a fixed point";
   std::printf("open-loop equilibrium: cwnd=%.6f, b*tau+beta=%.6f\n", w, we);
