@@ -137,7 +137,7 @@ struct Host::Impl {
     rec.flow_id = slot.spec.flow_id;
     rec.src_node = cfg.node_index;
     rec.dst_node = slot.spec.dst_node;
-    rec.size_bytes = slot.spec.size_bytes;
+    rec.size_bytes = f.size();  // the spec's size, or what was sent before stop_flow()
     rec.start_ns = f.start_time();
     rec.end_ns = f.end_time();
     rec.retransmits = f.retransmits();
@@ -380,6 +380,24 @@ void Host::start_flow(TimeNs now, const FlowSpec& flow) {
   ++m.live_senders;
   m.refresh_timer(s);
   m.schedule(s, now);
+}
+
+bool Host::stop_flow(TimeNs now, std::uint32_t flow_id) {
+  Impl& m = *impl_;
+  const auto it = m.sender_index.find(flow_id);
+  if (it == m.sender_index.end()) return false;
+  m.last_now = std::max(m.last_now, now);
+  const std::uint32_t s = it->second;
+  SenderFlow& f = *m.slots[s].flow;
+  if (f.stop(now)) {
+    m.complete(s);
+    return true;
+  }
+  // Queued or paced for data it may no longer send: the scheduler re-checks can_send() when
+  // the flow comes up and reschedules it (for the end marker) or drops it.
+  m.refresh_timer(s);
+  m.schedule(s, now);
+  return true;
 }
 
 void Host::on_frame(TimeNs now, std::span<const std::uint8_t> frame) {

@@ -115,6 +115,15 @@ class Host {
 
   // Throws std::invalid_argument for a zero size, a flow id already sending, or no algorithm.
   void start_flow(TimeNs now, const FlowSpec& flow);
+  // Stops a sending flow (long flows with a stop time): no new data leaves from now on; the
+  // flow's size becomes the bytes already sent, and it completes (on_flow_complete, with that
+  // size in FlowRecord::size_bytes) once they are acknowledged. The receiver still verifies
+  // every byte and sees a proper end (a zero-length kLast segment follows the data), so its
+  // on_flow_received reports the same size. A flow that sent nothing completes at once with
+  // size 0 (the callback runs inside this call). Returns false, changing nothing, if no flow
+  // `flow_id` is sending (never started, or already complete: stops may race completion);
+  // true for a live flow, including one already stopping (then nothing changes).
+  bool stop_flow(TimeNs now, std::uint32_t flow_id);
   void on_frame(TimeNs now, std::span<const std::uint8_t> frame);
   // Runs due timers (RTO, CC timers) and writes the next frame due at `now` into `out`.
   // Returns its length, or 0 when nothing may leave now (then see next_wakeup()).

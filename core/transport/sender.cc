@@ -30,12 +30,14 @@ bool SenderFlow::window_allows() const {
 Emission SenderFlow::emit(TimeNs now) {
   Emission e;
   e.seq = snd_nxt_;
-  e.len = segment_len(snd_nxt_);
+  e.len = segment_len(snd_nxt_);  // 0 for the end marker
   if (e.seq + e.len == size_) e.flags |= wire::flags::kLast;
-  if (e.seq < snd_max_) {
+  const bool marker = e.len == 0;
+  if (e.seq < snd_max_ || (marker && marker_sent_)) {
     e.flags |= wire::flags::kRetransmit;
     ++retransmits_;
   }
+  if (marker) marker_out_ = marker_sent_ = true;
   snd_nxt_ += e.len;
   snd_max_ = std::max(snd_max_, snd_nxt_);
   if (start_ == kNever) start_ = now;
@@ -55,6 +57,20 @@ Emission SenderFlow::emit(TimeNs now) {
   return e;
 }
 
+bool SenderFlow::stop(TimeNs now) {
+  if (stopped_ || complete()) return false;
+  stopped_ = true;
+  if (snd_max_ >= size_) return false;  // the last segment (kLast) is already out
+  size_ = snd_max_;
+  if (size_ == 0) {  // nothing sent: done, nothing to tell the receiver
+    start_ = end_ = now;
+    rto_deadline_ = kNever;
+    return true;
+  }
+  end_marker_ = true;
+  return false;
+}
+
 bool SenderFlow::on_ack(TimeNs now, const wire::Segment& seg, bool ecn_echo) {
   if (complete()) return false;
   // An ACK beyond anything sent is bogus (a corrupted or foreign packet that passed checks).
@@ -68,11 +84,16 @@ bool SenderFlow::on_ack(TimeNs now, const wire::Segment& seg, bool ecn_echo) {
     snd_nxt_ = std::max(snd_nxt_, snd_una_);
     dupacks_ = 0;
     rto_cur_ = params_.rto;
-    rto_deadline_ = snd_una_ < snd_max_ ? now + rto_cur_ : kNever;
     if (in_recovery_ && snd_una_ >= recover_) in_recovery_ = false;
   } else if (!is_nack && seg.ack == snd_una_ && snd_una_ < snd_max_) {
     ++dupacks_;
   }
+  // The receiver answers the end marker (the only segment with seq == size) with an ACK of
+  // everything: the flow's end is confirmed.
+  if (!is_nack && marker_out_ && seg.seq == size_ && seg.ack == size_) {
+    marker_acked_ = true;
+  }
+  if (acked > 0 || marker_acked_) rto_deadline_ = outstanding() ? now + rto_cur_ : kNever;
 
   if (!is_nack) {
     cc::AckEvent ev;
@@ -109,6 +130,7 @@ void SenderFlow::go_back(TimeNs now, bool from_timeout) {
   last_goback_seq_ = snd_una_;
   last_goback_time_ = now;
   snd_nxt_ = snd_una_;
+  if (!marker_acked_) marker_out_ = false;  // the end marker follows the resent data again
   dupacks_ = 0;
   if (!in_recovery_) {
     in_recovery_ = true;

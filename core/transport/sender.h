@@ -44,8 +44,11 @@ class SenderFlow {
   std::uint64_t snd_una() const { return snd_una_; }
   std::uint64_t snd_nxt() const { return snd_nxt_; }
   std::uint64_t bytes_in_flight() const { return snd_nxt_ - snd_una_; }
-  bool complete() const { return snd_una_ == size_; }
-  bool has_data() const { return snd_nxt_ < size_; }
+  // All data acknowledged (and, for a stopped flow, its end marker too).
+  bool complete() const { return snd_una_ == size_ && (!end_marker_ || marker_acked_); }
+  // Something is left to send: data, or a stopped flow's end marker.
+  bool has_data() const { return snd_nxt_ < size_ || marker_due(); }
+  bool stopped() const { return stopped_; }
   // The window admits the next segment: (in flight + segment) in wire bytes <= cwnd, or
   // nothing in flight (a flow always gets one packet out, whatever its window). The CC's
   // window counts wire bytes (cc/cc.h); payload bytes scale by packet_bytes/mss.
@@ -59,6 +62,14 @@ class SenderFlow {
   // Takes the next segment: advances snd_nxt, arms the RTO, spaces the next departure by this
   // frame's wire bytes over the pacing rate, tells the CC. Call only when can_send(now).
   Emission emit(TimeNs now);
+
+  // Stops taking new data: the flow's size becomes the bytes sent so far (snd_max). If that
+  // cuts the flow short, a zero-length segment flagged kLast at seq = the new size (the end
+  // marker) follows the data, so the receiver sees a proper end after verifying every byte;
+  // it is resent by go-back-N like data, and the flow completes when data and marker are
+  // acknowledged. A flow that already sent its last byte is unaffected. A flow that sent
+  // nothing completes at once with size 0 (returns true; start and end times are `now`).
+  bool stop(TimeNs now);
 
   // An ACK or NACK for this flow (`seg` as parsed). Returns true if the flow just completed.
   bool on_ack(TimeNs now, const wire::Segment& seg, bool ecn_echo);
@@ -79,6 +90,9 @@ class SenderFlow {
   std::uint64_t loss_episodes() const { return loss_episodes_; }
 
  private:
+  bool marker_due() const { return end_marker_ && !marker_out_ && snd_nxt_ == size_; }
+  // Data or the end marker sent and not yet acknowledged: the RTO must run.
+  bool outstanding() const { return snd_una_ < snd_max_ || (marker_out_ && !marker_acked_); }
   // Resends from snd_una unless this hole was already resent less than an RTT ago.
   void go_back(TimeNs now, bool from_timeout);
   std::uint16_t segment_len(std::uint64_t seq) const;
@@ -95,6 +109,12 @@ class SenderFlow {
   std::uint64_t snd_nxt_ = 0;
   std::uint64_t snd_max_ = 0;  // highest byte ever sent (+1): below it a send is a retransmit
   TimeNs pace_next_ = 0;
+
+  bool stopped_ = false;
+  bool end_marker_ = false;    // stopped short: a zero-length kLast segment ends the flow
+  bool marker_out_ = false;    // the marker was sent since the last go-back
+  bool marker_sent_ = false;   // ... ever (a second send counts as a retransmit)
+  bool marker_acked_ = false;
 
   std::uint32_t dupacks_ = 0;
   bool in_recovery_ = false;
