@@ -173,7 +173,9 @@ std::string emit_toml(const Experiment& e) {
 
   toml::table cc;
   cc.insert("algorithm", e.cc.algorithm);
-  cc.insert("base_rtt", e.cc.base_rtt_given ? format_time(*e.cc.base_rtt_given) : std::string("auto"));
+  cc.insert("base_rtt", e.cc.base_rtt_given     ? format_time(*e.cc.base_rtt_given)
+                       : e.cc.base_rtt_measured ? std::string("measured")
+                                                : std::string("auto"));
   // The algorithm in force with every parameter resolved; other algorithms' tables as given.
   for (const auto& [name, given] : e.cc.given) {
     if (name == e.cc.algorithm) continue;
@@ -222,6 +224,33 @@ std::string emit_toml(const Experiment& e) {
     tb.insert("nodes", nodes);
   }
   root.insert("testbed", tb);
+
+  if (e.faults.active()) {
+    const faults::FaultSpec& f = e.faults.spec;
+    toml::table ft;
+    ft.insert("loss", f.loss);
+    ft.insert("burst_start", f.burst_start);
+    ft.insert("burst_length", f.burst_length);
+    ft.insert("burst_loss", f.burst_loss);
+    ft.insert("reorder", f.reorder);
+    ft.insert("reorder_delay", format_time(f.reorder_delay));
+    ft.insert("duplicate", f.duplicate);
+    ft.insert("corrupt", f.corrupt);
+    ft.insert("seed", static_cast<std::int64_t>(e.faults.seed));
+    put_trace(ft, "links", e.faults.links, true);
+    if (!e.faults.down.empty()) {
+      toml::array down;
+      for (const LinkDown& d : e.faults.down) {
+        toml::table dt;
+        dt.insert("link", d.link);
+        dt.insert("at", format_time(d.at));
+        dt.insert("for", format_time(d.duration));
+        down.push_back(dt);
+      }
+      ft.insert("down", down);
+    }
+    root.insert("faults", ft);
+  }
 
   std::ostringstream out;
   out << "# Resolved experiment '" << e.name << "' (every default filled in; rerun with\n"

@@ -17,6 +17,7 @@
 #include "experiment/routing.h"
 #include "experiment/topology.h"
 #include "experiment/topology_spec.h"
+#include "faults/faults.h"
 
 namespace ptcp::exp {
 
@@ -51,7 +52,11 @@ struct TransportParams {
 struct CcParams {
   std::string algorithm = "powertcp";
   const cc::Algorithm* algo = nullptr;  // from cc::Registry::global()
-  std::optional<TimeNs> base_rtt_given;  // [cc] base_rtt; nullopt = "auto"
+  std::optional<TimeNs> base_rtt_given;  // [cc] base_rtt; nullopt = "auto" (or "measured")
+  // [cc] base_rtt = "measured": backends replace base_rtt by the unloaded RTT measured (DPDK:
+  // probes) or computed (ns-3: experiment/probe_rtt.h) between the flows' host pairs before
+  // the flows start. Until then base_rtt holds the "auto" value.
+  bool base_rtt_measured = false;
   TimeNs base_rtt = 0;                   // tau in force: given, or derived from the topology
   cc::ParamValues params;                // resolved for `algorithm` (defaults filled in)
   // Every [cc.<algorithm>] table as given, so a sweep over cc.algorithm keeps each one's values.
@@ -114,6 +119,22 @@ struct RunParams {
   TimeNs drain_limit = 0;
 };
 
+// [faults]: link faults injected by the backends' links (faults/faults.h).
+struct LinkDown {
+  std::string link;                 // the port glob as given ("sw0->h1")
+  std::vector<std::uint32_t> ports; // resolved: both directions of every matching link
+  TimeNs at = 0;
+  TimeNs duration = 0;
+};
+
+struct FaultsParams {
+  faults::FaultSpec spec;   // rates and reorder delay (spec.down is filled per port)
+  TraceSelection links;     // link directions (egress ports) the rates apply to; default all
+  std::uint64_t seed = 1;   // default: run.seed
+  std::vector<LinkDown> down;
+  bool active() const { return spec.active() || !down.empty(); }
+};
+
 struct TestbedNode {
   std::string name;                  // a node of the topology
   std::vector<std::string> devices;  // one per port of that node, in port order (PCI or vdev)
@@ -142,6 +163,7 @@ struct Experiment {
   std::vector<Workload> workloads;
   RunParams run;
   TestbedParams testbed;
+  FaultsParams faults;
   double applied_scale = 1.0;  // 1 as parsed; s after scaled_for_run()
   std::vector<std::string> overrides;  // the --set arguments applied, in order
 
@@ -152,6 +174,12 @@ struct Experiment {
   };
   Ecn ecn_for_rate(BitsPerSec unscaled_rate) const;
   Ecn ecn_for_port(std::uint32_t port) const;  // by the port's unscaled rate
+
+  // The faults of the link direction leaving global port `port` (its rates if [faults] links
+  // selects it, plus its down windows), or nullopt when it has none. Backends make one
+  // faults::Injector per such port, seeded with faults_seed(port).
+  std::optional<faults::FaultSpec> faults_for_port(std::uint32_t port) const;
+  std::uint64_t faults_seed(std::uint32_t port) const { return faults::link_seed(faults.seed, port); }
 };
 
 }  // namespace ptcp::exp

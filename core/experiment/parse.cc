@@ -272,9 +272,13 @@ CcParams parse_cc(Section& s) {
                             "; `powertcp list` shows their parameters)");
   }
   if (const toml::node* n = s.raw("base_rtt")) {
-    if (!(n->is_string() && n->as_string()->get() == "auto")) {
+    if (n->is_string() && n->as_string()->get() == "measured") {
+      p.base_rtt_measured = true;
+    } else if (!(n->is_string() && n->as_string()->get() == "auto")) {
       const TimeNs t = detail::node_time(s.ctx(), *n, s.key_path("base_rtt"));
-      if (t <= 0 || t > kNsPerSec) s.fail("base_rtt", "expected \"auto\" or a time in (0, 1s]");
+      if (t <= 0 || t > kNsPerSec) {
+        s.fail("base_rtt", "expected \"auto\", \"measured\" or a time in (0, 1s]");
+      }
       p.base_rtt_given = t;
     }
   }
@@ -551,6 +555,84 @@ RunParams parse_run(Section& s, const Topology& t) {
   return r;
 }
 
+// --- [faults] ---
+
+bool glob_match(const std::string& pat, const std::string& name) {
+  // '*' matches any text; iterative with one backtrack point (linear enough for port names).
+  std::size_t p = 0, n = 0, star = std::string::npos, mark = 0;
+  while (n < name.size()) {
+    if (p < pat.size() && pat[p] == '*') {
+      star = p++;
+      mark = n;
+    } else if (p < pat.size() && pat[p] == name[n]) {
+      ++p;
+      ++n;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      n = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pat.size() && pat[p] == '*') ++p;
+  return p == pat.size();
+}
+
+FaultsParams parse_faults(Section& s, const Topology& t, std::uint64_t run_seed) {
+  FaultsParams f;
+  faults::FaultSpec& x = f.spec;
+  // Rates are per frame; above 50% nothing useful finishes, so a larger value is a typo.
+  x.loss = s.number("loss", 0, 0, 0.5);
+  x.burst_start = s.number("burst_start", 0, 0, 0.5);
+  x.burst_length = s.number("burst_length", 8, 1, 1e6);
+  x.burst_loss = s.number("burst_loss", 1.0, 0, 1);
+  x.reorder = s.number("reorder", 0, 0, 0.5);
+  x.reorder_delay = s.time("reorder_delay", 0, 0, kNsPerSec);
+  x.duplicate = s.number("duplicate", 0, 0, 0.5);
+  x.corrupt = s.number("corrupt", 0, 0, 0.5);
+  f.seed = s.uint("seed", run_seed, 0, std::uint64_t{1} << 62);
+  if (s.has("links")) {
+    f.links = trace_list(s, "links", true, t);
+  } else {
+    s.raw("links");
+    f.links.all = true;
+    for (std::uint32_t p = 0; p < t.ports().size(); ++p) f.links.ids.push_back(p);
+  }
+  if (const toml::node* n = s.raw("down")) {
+    const auto* arr = n->as_array();
+    if (arr == nullptr) {
+      s.fail("down", "expected [[faults.down]] tables {link, at, for}, got " + detail::type_name(*n));
+    }
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const std::string path = s.key_path("down") + "." + std::to_string(i);
+      const auto* tbl = arr->get(i)->as_table();
+      if (tbl == nullptr) s.ctx().fail(arr->get(i), path, "expected a table {link, at, for}");
+      Section ds(s.ctx(), tbl, path);
+      LinkDown d;
+      d.link = ds.required_str("link", "a port name such as \"sw0->h1\" (* matches any text)");
+      for (std::uint32_t p = 0; p < t.ports().size(); ++p) {
+        if (!glob_match(d.link, t.port(p).name)) continue;
+        for (const std::uint32_t q : {p, t.port(p).peer_port}) {
+          if (std::find(d.ports.begin(), d.ports.end(), q) == d.ports.end()) d.ports.push_back(q);
+        }
+      }
+      if (d.ports.empty()) {
+        ds.fail("link", "no port matches \"" + d.link + "\" (ports are named like \"" +
+                            t.port(0).name + "\")");
+      }
+      std::sort(d.ports.begin(), d.ports.end());
+      if (!ds.has("at")) ds.fail("at", "missing; expected when the link goes down (e.g. \"2ms\")");
+      d.at = ds.time("at", 0, 0, kMaxTime);
+      if (!ds.has("for")) ds.fail("for", "missing; expected how long the link stays down (e.g. \"1ms\")");
+      d.duration = ds.time("for", 0, 1, kMaxTime);
+      ds.done();
+      f.down.push_back(d);
+    }
+  }
+  s.done();
+  return f;
+}
+
 // --- [testbed] ---
 
 TestbedParams parse_testbed(Section& s, const Topology& t) {
@@ -701,12 +783,12 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
 
   Section top(ctx, &root, "");
   e.description = top.str("description", "");
-  for (const char* name : {"topology", "switch", "transport", "cc", "run", "testbed"}) {
+  for (const char* name : {"topology", "switch", "transport", "cc", "run", "testbed", "faults"}) {
     top.raw(name);
     section(root, ctx, name);
   }
   top.raw("workload");
-  top.done("(sections: [topology], [switch], [transport], [cc], [[workload]], [run], [testbed])");
+  top.done("(sections: [topology], [switch], [transport], [cc], [[workload]], [run], [testbed], [faults])");
 
   Section ts(ctx, section(root, ctx, "topology"), "topology");
   if (ts.table() == nullptr) ctx.fail(nullptr, "topology", "missing [topology] section");
@@ -743,6 +825,8 @@ Experiment parse_experiment(std::string_view text, const std::string& file,
 
   Section tbs(ctx, section(root, ctx, "testbed"), "testbed");
   e.testbed = parse_testbed(tbs, *e.topology);
+  Section fs(ctx, section(root, ctx, "faults"), "faults");
+  e.faults = parse_faults(fs, *e.topology, e.run.seed);
 
   e.cc.base_rtt = e.cc.base_rtt_given.value_or(
       topology_tau(*e.topology, *e.routing, e.transport.payload_bytes));
@@ -758,6 +842,19 @@ Experiment::Ecn Experiment::ecn_for_rate(BitsPerSec unscaled_rate) const {
   const double g = static_cast<double>(unscaled_rate) / 1e9;
   return {static_cast<std::uint64_t>(std::llround(g * 4000)),
           static_cast<std::uint64_t>(std::llround(g * 16000)), 0.2};
+}
+
+std::optional<faults::FaultSpec> Experiment::faults_for_port(std::uint32_t port) const {
+  faults::FaultSpec spec;
+  if (std::binary_search(faults.links.ids.begin(), faults.links.ids.end(), port)) spec = faults.spec;
+  spec.down.clear();
+  for (const LinkDown& d : faults.down) {
+    if (std::find(d.ports.begin(), d.ports.end(), port) != d.ports.end()) {
+      spec.down.push_back(faults::DownWindow{d.at, d.at + d.duration});
+    }
+  }
+  if (!spec.active()) return std::nullopt;
+  return spec;
 }
 
 Experiment::Ecn Experiment::ecn_for_port(std::uint32_t port) const {

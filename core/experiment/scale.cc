@@ -42,6 +42,11 @@ Experiment scaled_for_run(const Experiment& e) {
   x.run.flow_interval = scale_time(e.run.flow_interval, s);
   x.run.link_interval = scale_time(e.run.link_interval, s);
   x.run.drain_limit = scale_time(e.run.drain_limit, s);
+  x.faults.spec.reorder_delay = scale_time(e.faults.spec.reorder_delay, s);
+  for (LinkDown& d : x.faults.down) {
+    d.at = scale_time(d.at, s);
+    d.duration = scale_time(d.duration, s);
+  }
   for (Workload& w : x.workloads) {
     w.start = scale_time(w.start, s);
     w.stop = scale_time(w.stop, s);
