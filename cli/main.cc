@@ -1,11 +1,32 @@
 // The powertcp command: run, validate, list, sweep, plot, compare.
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
 #include "experiment/backend.h"
 #include "files.h"
+
+namespace {
+
+// `powertcp run EXP -- ARGS...`: everything after the first `--` belongs to the backend (EAL
+// arguments for DPDK), untouched by the option parser. Returns the argc CLI11 should see.
+int split_backend_args(int argc, char** argv, std::vector<std::string>& backend_args) {
+  int first = 1;
+  while (first < argc && argv[first][0] == '-') ++first;
+  if (first >= argc || std::string(argv[first]) != "run") return argc;
+  for (int i = first + 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--") {
+      backend_args.assign(argv + i + 1, argv + argc);
+      return i;
+    }
+  }
+  return argc;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
 #ifdef POWERTCP_WITH_NS3
@@ -25,6 +46,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out,-o", run.out, "results folder (default results/<name>-<cc>-<backend>-<time>)");
   run_cmd->add_flag("--force", run.force, "replace an existing results folder");
   run_cmd->add_flag("--quiet,-q", run.quiet, "no progress line or summary");
+  run_cmd->add_option("--node", run.node,
+                      "run only this node (multi-process testbed; writes the node's part)");
+  run_cmd->footer("Arguments after -- go to the backend unchanged (DPDK: EAL arguments).");
+  argc = split_backend_args(argc, argv, run.backend_args);
 
   std::string vfile;
   std::vector<std::string> vsets;
@@ -45,13 +70,10 @@ int main(int argc, char** argv) {
   sweep_cmd->add_option("--out,-o", sweep.out, "sweep folder (default results/<name>-sweep)");
   sweep_cmd->add_option("-j,--jobs", sweep.jobs, "points run at once")->capture_default_str();
 
-  std::vector<std::string> plot_args, compare_args;
-  auto* plot_cmd = app.add_subcommand("plot", "plot a results folder (analysis/plot.py)");
-  plot_cmd->add_option("args", plot_args, "arguments for plot.py");
-  plot_cmd->allow_extras();
+  // plot and compare hand every argument after them, in order, to the analysis scripts.
+  auto* plot_cmd = app.add_subcommand("plot", "plot results folders: RESULTS... [--out DIR] (analysis/plot.py)");
   plot_cmd->prefix_command();
-  auto* compare_cmd = app.add_subcommand("compare", "compare results folders (analysis/compare.py)");
-  compare_cmd->add_option("args", compare_args, "arguments for compare.py");
+  auto* compare_cmd = app.add_subcommand("compare", "compare results folders: A B (analysis/compare.py)");
   compare_cmd->prefix_command();
 
   try {
@@ -60,15 +82,12 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : ptcp::cli::kExitBadInput;
   }
-  auto rest = [](CLI::App* c, std::vector<std::string> a) {
-    for (auto& r : c->remaining()) a.push_back(r);
-    return a;
-  };
+  auto rest = [](CLI::App* c) { return c->remaining(); };
   if (*run_cmd) return ptcp::cli::cmd_run(run);
   if (*val_cmd) return ptcp::cli::cmd_validate(vfile, vsets, vtoml);
   if (*list_cmd) return ptcp::cli::cmd_list();
   if (*sweep_cmd) return ptcp::cli::cmd_sweep(sweep);
-  if (*plot_cmd) return ptcp::cli::cmd_python("plot.py", rest(plot_cmd, plot_args));
-  if (*compare_cmd) return ptcp::cli::cmd_python("compare.py", rest(compare_cmd, compare_args));
+  if (*plot_cmd) return ptcp::cli::cmd_python("plot.py", rest(plot_cmd));
+  if (*compare_cmd) return ptcp::cli::cmd_python("compare.py", rest(compare_cmd));
   return ptcp::cli::kExitBadInput;
 }
