@@ -62,10 +62,20 @@ int cmd_run(const RunArgs& a) {
     std::cerr << "powertcp: " << missing_backend_message(a.backend) << "\n";
     return kExitBadInput;
   }
+  if (!a.node.empty()) {
+    if (!e.topology->find_node(a.node)) {
+      std::cerr << "powertcp: --node: \"" << a.node << "\" is not a node of " << a.file << "\n";
+      return kExitBadInput;
+    }
+    if (!backend->runs_single_node) {
+      std::cerr << "powertcp: --node: backend " << a.backend << " runs whole experiments only\n";
+      return kExitBadInput;
+    }
+  }
   const std::string out =
       !a.out.empty() ? a.out
-                     : fmt::format("results/{}-{}-{}-{}", e.name, e.cc.algorithm, a.backend,
-                                   utc_now("%Y%m%d-%H%M%S"));
+                     : fmt::format("results/{}-{}-{}-{}{}", e.name, e.cc.algorithm, a.backend,
+                                   utc_now("%Y%m%d-%H%M%S"), a.node.empty() ? "" : "-" + a.node);
   if (std::filesystem::exists(out) && !a.force) {
     std::cerr << "powertcp: " << out << " already exists (use --force to replace it)\n";
     return kExitBadInput;
@@ -78,6 +88,8 @@ int cmd_run(const RunArgs& a) {
   exp::RunOptions opt;
   opt.progress = [&](const exp::Progress& p) { display.update(p); };
   opt.stop_requested = &g_stop;
+  opt.backend_args = a.backend_args;
+  opt.node = a.node;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
@@ -122,7 +134,8 @@ int cmd_run(const RunArgs& a) {
       if (ideal > 0) sd.push_back(static_cast<double>(r.end_ns - r.start_ns) / static_cast<double>(ideal));
     }
     std::cout << fmt::format("{}: {} of {} flows finished, slowdown median {:.3f} p99 {:.3f}, wall {:.1f}s\n",
-                             out, results.fct.size(), flows.size(), percentile(sd, 0.5),
+                             out, results.fct.size(), results.counters[exp::counter::kFlowsTotal],
+                             percentile(sd, 0.5),
                              percentile(sd, 0.99), meta.wall_time_s);
   }
   return kExitOk;

@@ -13,6 +13,8 @@ struct RunArgs {
   std::string out;  // empty: results/<name>-<algorithm>-<backend>-<UTC time>
   bool force = false;
   bool quiet = false;
+  std::vector<std::string> backend_args;  // after `--` (DPDK: EAL arguments)
+  std::string node;                       // --node: one node's part of a multi-process run
 };
 int cmd_run(const RunArgs& a);
 // "backend ns3 is not built (install libns3-dev and rebuild)" or "unknown backend ...".

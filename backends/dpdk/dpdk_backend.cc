@@ -146,7 +146,9 @@ void fill_results(const exp::Experiment& scaled, const TestbedRun& run, exp::Res
 
 TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::Results& out,
                        TestbedOptions opt) {
+  if (!ro.backend_args.empty()) set_eal_args(ro.backend_args);
   ensure_eal(in.scaled);
+  opt.use_measured_base_rtt = opt.use_measured_base_rtt || in.scaled.cc.base_rtt_measured;
   if (ro.progress && !opt.progress) {
     const TimeNs end = in.scaled.run.duration + in.scaled.run.drain_limit;
     opt.progress = [&ro, end](TimeNs now, std::size_t done, std::size_t total) {
@@ -164,6 +166,9 @@ TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::
     throw exp::BackendError(std::string("dpdk: ") + e.what());
   }
   if (run.interrupted) throw exp::BackendError("interrupted");
+  if (in.scaled.cc.base_rtt_measured && run.measured_base_rtt <= 0) {
+    throw exp::BackendError("dpdk: cc.base_rtt = \"measured\" but no probe reply came back");
+  }
   fill_results(in.scaled, run, out);
   out.info["eal_args"] = join(eal_holder() ? eal_holder()->args() : std::vector<std::string>{});
   return run;

@@ -35,6 +35,11 @@ struct RunOptions {
   // Set by the command on SIGINT/SIGTERM: stop soon and throw BackendError("interrupted").
   const std::atomic<bool>* stop_requested = nullptr;
   bool verbose = false;
+  // Arguments after `--` on the command line, for the backend as they are (DPDK: EAL's).
+  std::vector<std::string> backend_args;
+  // `--node NAME`: run only this node of the experiment (one process per node, results are
+  // this node's part; `powertcp merge` joins the parts). Empty: the whole experiment.
+  std::string node;
 };
 
 struct RunInput {
@@ -57,6 +62,8 @@ struct Backend {
   // flows (flows in run.trace_flows at run.flow_interval), counters (the counter:: names),
   // info (versions), end_ns. Throws BackendError on failure.
   std::function<void(const RunInput&, const RunOptions&, Results&)> run;
+  // Whether run() accepts RunOptions::node (the command refuses --node otherwise).
+  bool runs_single_node = false;
 };
 
 class BackendTable {
