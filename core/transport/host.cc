@@ -237,13 +237,39 @@ struct Host::Impl {
     return n;
   }
 
+  // A data packet of a flow this host finished receiving: everything in it was delivered
+  // before. Acknowledge the whole flow at once (as the full receiver state would), so a sender
+  // whose final ACK was lost completes.
+  void on_finished_data(const wire::ParsedFrame& pf, std::uint64_t final_size) {
+    ++counters.duplicates_received;
+    ControlEntry* c = push_control(wire::PacketType::kAck, pf);
+    if (c == nullptr) return;
+    c->ack = final_size;
+    if (pf.ecn == wire::kEcnCe) c->flags |= wire::flags::kEcnEcho;
+    if ((pf.seg.flags & wire::flags::kHasInt) != 0) {
+      c->flags |= wire::flags::kHasInt;
+      c->int_stack = pf.seg.int_stack;
+    }
+    ++counters.acks_sent;
+  }
+
   void on_data(TimeNs now, const wire::ParsedFrame& pf, const std::uint8_t* frame) {
     const std::uint64_t key = (std::uint64_t{pf.src_ip} << 32) | pf.seg.flow_id;
     auto it = receiver_index.find(key);
     std::uint32_t r;
     if (it == receiver_index.end()) {
-      r = static_cast<std::uint32_t>(receivers.size());
-      receivers.emplace_back(pf.seg.flow_id, receiver_params);
+      if (const auto done = finished_receivers.find(key); done != finished_receivers.end()) {
+        on_finished_data(pf, done->second);
+        return;
+      }
+      if (!free_receivers.empty()) {
+        r = free_receivers.back();
+        free_receivers.pop_back();
+        receivers[r] = ReceiverFlow(pf.seg.flow_id, receiver_params);
+      } else {
+        r = static_cast<std::uint32_t>(receivers.size());
+        receivers.emplace_back(pf.seg.flow_id, receiver_params);
+      }
       receiver_index.emplace(key, r);
     } else {
       r = it->second;
@@ -270,8 +296,13 @@ struct Host::Impl {
         ++(rep.nack ? counters.nacks_sent : counters.acks_sent);
       }
     }
-    if (rep.completed && host.on_flow_received) {
-      host.on_flow_received(node_from_ip(pf.src_ip), pf.seg.flow_id, rf.rcv_nxt());
+    if (rep.completed) {
+      const std::uint64_t size = rf.rcv_nxt();
+      // Free the flow's state: its final size is all a late duplicate needs.
+      finished_receivers.emplace(key, size);
+      receiver_index.erase(key);
+      free_receivers.push_back(r);
+      if (host.on_flow_received) host.on_flow_received(node_from_ip(pf.src_ip), pf.seg.flow_id, size);
     }
   }
 
@@ -332,9 +363,12 @@ struct Host::Impl {
   DeadlineHeap pacing;        // flows held back only by their pacing rate
   DeadlineHeap timers;        // RTO and CC timers, one entry per flow
 
-  // Receiver flows stay after completion so late duplicates are still answered.
+  // Receiver flows being received; a completed one is freed for reuse and remembered only by
+  // its final size, so late duplicates are still answered (16 bytes per finished flow).
   std::vector<ReceiverFlow> receivers;
+  std::vector<std::uint32_t> free_receivers;
   std::unordered_map<std::uint64_t, std::uint32_t> receiver_index;  // (src ip, flow id)
+  std::unordered_map<std::uint64_t, std::uint64_t> finished_receivers;  // key -> final size
 
   ControlQueue control;
   std::size_t control_capacity;
@@ -522,6 +556,7 @@ void Host::for_each_flow(const std::function<void(const FlowSample&)>& fn) const
 }
 
 std::size_t Host::active_flows() const { return impl_->live_senders; }
+std::size_t Host::receiving_flows() const { return impl_->receiver_index.size(); }
 const HostCounters& Host::counters() const { return impl_->counters; }
 const HostConfig& Host::config() const { return impl_->cfg; }
 

@@ -144,6 +144,9 @@ class Host {
 
   void for_each_flow(const std::function<void(const FlowSample&)>& fn) const;
   std::size_t active_flows() const;
+  // Flows this host is receiving and has not seen end (completed ones are freed at once and
+  // remembered by their final size only, to answer late duplicates).
+  std::size_t receiving_flows() const;
   const HostCounters& counters() const;
   const HostConfig& config() const;
 

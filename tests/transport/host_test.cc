@@ -171,6 +171,48 @@ TEST(Host, OutOfOrderDataIsNackedAndTheSenderGoesBack) {
   EXPECT_EQ(p.a.counters().retransmits, 4u);
 }
 
+TEST(Host, FinishedReceiverStateIsFreedAndLateDuplicatesAreStillAcked) {
+  Pair p(1e9, [](HostConfig& c) { c.int_enabled = true; });
+  p.a.start_flow(0, {6, 1, 3500});
+  p.a.start_flow(0, {7, 1, 2000});
+  const auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 6u);  // round robin: 6,7,6,7,6,6
+  p.b.on_frame(10, frames[0]);
+  p.b.on_frame(11, frames[1]);
+  EXPECT_EQ(p.b.receiving_flows(), 2u);
+  for (std::size_t i = 2; i < frames.size(); ++i) p.b.on_frame(20, frames[i]);
+  EXPECT_EQ(p.b.receiving_flows(), 0u) << "both flows ended: their state is freed";
+  EXPECT_EQ(p.b.counters().bytes_delivered, 5500u);
+  const auto acks = p.drain(p.b, 20);
+  EXPECT_EQ(acks.size(), 6u);
+  // The ACKs are lost; the sender's go-back copies (here: the original frames again) arrive
+  // late, after the receiver forgot the flows. Each is answered with the flow's full size.
+  const std::uint64_t dups = p.b.counters().duplicates_received;
+  for (const std::size_t i : {std::size_t{0}, std::size_t{5}, std::size_t{1}}) {
+    p.b.on_frame(30, frames[i]);
+    const auto r = p.drain(p.b, 30);
+    ASSERT_EQ(r.size(), 1u);
+    const wire::ParsedFrame ack = Pair::parse(r[0]);
+    const wire::ParsedFrame data = Pair::parse(frames[i]);
+    EXPECT_EQ(ack.seg.type, wire::PacketType::kAck);
+    EXPECT_EQ(ack.seg.flow_id, data.seg.flow_id);
+    EXPECT_EQ(ack.seg.ack, data.seg.flow_id == 6 ? 3500u : 2000u);
+    EXPECT_EQ(ack.seg.seq, data.seg.seq);
+    EXPECT_EQ(ack.seg.ts_ns, data.seg.ts_ns);
+    EXPECT_TRUE(ack.seg.flags & wire::flags::kHasInt);
+    p.a.on_frame(40, r[0]);
+  }
+  EXPECT_EQ(p.b.counters().duplicates_received, dups + 3);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 5500u);
+  EXPECT_EQ(p.b.receiving_flows(), 0u);
+  EXPECT_EQ(p.a.active_flows(), 0u) << "the late ACKs completed both senders";
+  // A new flow reuses the freed state and starts from its own byte 0.
+  p.a.start_flow(50, {8, 1, 1000});
+  for (const Frame& f : p.drain(p.a, 50)) p.b.on_frame(60, f);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 6500u);
+  EXPECT_EQ(p.b.counters().payload_errors, 0u);
+}
+
 TEST(Host, PauseStopsDataButNotAcksAndResumes) {
   Pair p;
   p.a.start_flow(0, {1, 1, 3000});
