@@ -40,6 +40,11 @@ class HostNode {
     host_->start_flow(now, f);
     wake_ = now;
   }
+  // Long flows with a stop time: no new data from now on (transport::Host::stop_flow).
+  bool stop_flow(TimeNs now, std::uint32_t flow_id) {
+    wake_ = now;
+    return host_->stop_flow(now, flow_id);
+  }
   void send_probe(TimeNs now, std::uint32_t dst, std::uint64_t id) {
     host_->send_probe(now, dst, id);
     wake_ = now;

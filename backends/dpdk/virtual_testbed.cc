@@ -220,22 +220,24 @@ TestbedRun VirtualTestbed::run() {
   const exp::Topology& t = *e_.topology;
   TestbedRun out;
   out.flows_total = flow_list_.size();
-  // Long flows without a size run until their stop time. The core has no stop call, so they
-  // get the bytes their NIC could send by then, and the run does not wait for them to finish.
+  // Flows with a stop time (long flows) are stopped then (Host::stop_flow): they complete
+  // with the bytes sent so far, so the run waits for them like for any flow. One without a
+  // size is started with more than its NIC could send by its stop time.
   std::vector<bool> required(flow_list_.size(), true);
-  std::size_t n_required = flow_list_.size();
+  const std::size_t n_required = flow_list_.size();
+  std::vector<std::pair<TimeNs, std::uint32_t>> stops;  // (stop time, flow index)
   for (std::size_t i = 0; i < flow_list_.size(); ++i) {
     exp::Flow& f = flow_list_[i];
-    if (f.stop != kNever) {
-      required[i] = false;
-      --n_required;
-      if (f.size_bytes == 0) {
-        const double secs = static_cast<double>(f.stop - f.start) / 1e9;
-        f.size_bytes = static_cast<std::uint64_t>(
-            std::ceil(secs * static_cast<double>(host_cfgs_[f.src].link_rate) / 8.0));
-      }
+    if (f.stop == kNever) continue;
+    stops.emplace_back(f.stop, static_cast<std::uint32_t>(i));
+    if (f.size_bytes == 0) {
+      const double secs = static_cast<double>(f.stop - f.start) / 1e9;
+      f.size_bytes = 2 * static_cast<std::uint64_t>(std::ceil(
+                             secs * static_cast<double>(host_cfgs_[f.src].link_rate) / 8.0)) +
+                     (1u << 20);
     }
   }
+  std::sort(stops.begin(), stops.end());
   out.flows_required = n_required;
   out.buffer_bytes = e_.sw.buffer_bytes;
   out.pool_size = pool_->size();
@@ -274,7 +276,7 @@ TestbedRun VirtualTestbed::run() {
   const TimeNs epoch = clock_.now();
   TimeNs prev = epoch, next_q = 0, next_f = 0, next_l = 0;
   TimeNs next_progress = 10 * kNsPerMs;
-  std::size_t next_flow = 0, next_inj = 0;
+  std::size_t next_flow = 0, next_inj = 0, next_stop = 0;
   TimeNs wall_progress = epoch;
   while (true) {
     const TimeNs now = clock_.now();
@@ -284,6 +286,10 @@ TestbedRun VirtualTestbed::run() {
     while (next_flow < flow_list_.size() && flow_list_[next_flow].start <= rt) {
       const exp::Flow& f = flow_list_[next_flow++];
       hosts_[f.src]->start_flow(now, transport::FlowSpec{f.id, f.dst, f.size_bytes});
+    }
+    while (next_stop < stops.size() && stops[next_stop].first <= rt) {
+      const exp::Flow& f = flow_list_[stops[next_stop++].second];
+      hosts_[f.src]->stop_flow(now, f.id);  // false when it already finished: nothing to do
     }
     while (next_inj < inj.size() && inj[next_inj].at <= rt) {
       const Injection& j = inj[next_inj++];

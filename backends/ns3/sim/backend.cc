@@ -3,6 +3,8 @@
 #include <string>
 
 #include "experiment/backend.h"
+#include "experiment/probe_rtt.h"
+#include "experiment/scale.h"
 #include "sim/run.h"
 
 namespace ptcp::exp {
@@ -40,7 +42,20 @@ void register_ns3_backend(BackendTable& table) {
     o.progress = opt.progress;
     o.stop_requested = opt.stop_requested;
     pcap_from_env(in.scaled, o);
-    ns3sim::run_on_ns3(in.scaled, in.flows, o, out);
+    if (!in.scaled.cc.base_rtt_measured) {
+      ns3sim::run_on_ns3(in.scaled, in.flows, o, out);
+      return;
+    }
+    // cc.base_rtt = "measured": a simulation has nothing to measure, so it takes the unloaded
+    // probe RTT computed on its own topology (what the DPDK backend's probes measure).
+    Experiment x = in.scaled;
+    const TimeNs computed = computed_measured_base_rtt(x, in.flows);
+    if (computed > 0) x.cc.base_rtt = computed;
+    ns3sim::run_on_ns3(x, in.flows, o, out);
+    const double s = in.scaled.applied_scale;
+    out.counters["measured_base_rtt_ns"] = static_cast<std::uint64_t>(unscale_time(computed, s));
+    out.counters["base_rtt_used_ns"] = static_cast<std::uint64_t>(unscale_time(x.cc.base_rtt, s));
+    out.info["base_rtt_source"] = "computed (probe RTT of the flows' host pairs)";
   };
   table.add(std::move(b));
 }
