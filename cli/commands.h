@@ -25,11 +25,16 @@ int cmd_list();
 
 struct SweepArgs {
   std::string file;
-  std::string backend = "ns3";
+  std::string backend;              // empty: ns3 (a resume: the sweep's own)
   std::vector<std::string> sets;
   std::vector<std::string> varies;  // key=v1,v2,...
   std::string out;
-  unsigned jobs = 1;
+  unsigned jobs = 0;                // local: 0 means 1; slurm: at most this many tasks at once
+  std::string executor;             // local or slurm; empty: local (a resume: the sweep's own)
+  std::string slurm_args, time, mem;  // slurm only (sweep_command.cc explains)
+  bool no_wait = false;
+  bool no_check = false;            // do not validate every point before starting
+  std::string resume, status;       // a sweep folder
 };
 int cmd_sweep(const SweepArgs& a);
 

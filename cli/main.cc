@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "experiment/backend.h"
 #include "files.h"
+#include "sweep_command.h"
 
 namespace {
 
@@ -62,13 +63,7 @@ int main(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand("list", "congestion-control algorithms and their parameters");
 
   ptcp::cli::SweepArgs sweep;
-  auto* sweep_cmd = app.add_subcommand("sweep", "run the cross product of --vary values");
-  sweep_cmd->add_option("experiment", sweep.file, "experiment file (.toml)")->required();
-  sweep_cmd->add_option("--vary,-v", sweep.varies, "key.path=v1,v2,... (repeatable)")->required();
-  sweep_cmd->add_option("--backend,-b", sweep.backend, "ns3 or dpdk")->capture_default_str();
-  sweep_cmd->add_option("--set,-s", sweep.sets, "override for every point (repeatable)");
-  sweep_cmd->add_option("--out,-o", sweep.out, "sweep folder (default results/<name>-sweep)");
-  sweep_cmd->add_option("-j,--jobs", sweep.jobs, "points run at once")->capture_default_str();
+  auto* sweep_cmd = ptcp::cli::add_sweep_command(app, sweep);
 
   // plot and compare hand every argument after them, in order, to the analysis scripts.
   auto* plot_cmd = app.add_subcommand("plot", "plot results folders: RESULTS... [--out DIR] (analysis/plot.py)");
