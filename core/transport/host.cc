@@ -36,12 +36,13 @@ HostConfig validated(HostConfig c) {
   require(c.dupack_threshold > 0, "dupack_threshold must be >= 1");
   require(c.control_queue_capacity > 0, "control_queue_capacity must be >= 1");
   require(c.rto >= 0 && c.rto_max >= 0 && c.base_rtt >= 0 && c.cnp_interval >= 0 &&
-              c.nack_interval >= 0,
+              c.nack_interval >= 0 && c.tail_nack_interval >= 0,
           "times must be >= 0");
   if (c.rto == 0) c.rto = kNsPerMs;
   if (c.rto_max == 0) c.rto_max = 64 * c.rto;
   require(c.rto_max >= c.rto, "rto_max must be >= rto");
   if (c.nack_interval == 0) c.nack_interval = c.base_rtt > 0 ? c.base_rtt : 10 * kNsPerUs;
+  if (c.tail_nack_interval == 0) c.tail_nack_interval = 4 * c.nack_interval;
   return c;
 }
 
@@ -75,6 +76,7 @@ struct Host::Impl {
     receiver_params.nack_interval = cfg.nack_interval;
     receiver_params.cnp_interval = cfg.cnp_interval;
     receiver_params.verify_payload = cfg.verify_payload;
+    receiver_params.quiet_nack = cfg.tail_nack ? cfg.tail_nack_interval : 0;
     max_frame = std::max(wire::frame_len(cfg.int_enabled, cfg.payload_bytes),
                          wire::frame_len(true, 0));
     flow_ctx.host_rate = cfg.link_rate;
@@ -269,7 +271,10 @@ struct Host::Impl {
       } else {
         r = static_cast<std::uint32_t>(receivers.size());
         receivers.emplace_back(pf.seg.flow_id, receiver_params);
+        receiver_peers.emplace_back();
+        rx_timers.reserve_ids(receivers.size());
       }
+      receiver_peers[r] = {pf.src_ip, pf.src_mac};
       receiver_index.emplace(key, r);
     } else {
       r = it->second;
@@ -296,13 +301,41 @@ struct Host::Impl {
         ++(rep.nack ? counters.nacks_sent : counters.acks_sent);
       }
     }
-    if (rep.completed) {
+    if (!rep.completed) {
+      rx_timers.set(r, rf.quiet_deadline());
+    } else {
+      rx_timers.remove(r);
       const std::uint64_t size = rf.rcv_nxt();
       // Free the flow's state: its final size is all a late duplicate needs.
       finished_receivers.emplace(key, size);
       receiver_index.erase(key);
       free_receivers.push_back(r);
       if (host.on_flow_received) host.on_flow_received(node_from_ip(pf.src_ip), pf.seg.flow_id, size);
+    }
+  }
+
+  // Receiver tail-loss timers: NACK what each silent unfinished flow has.
+  void run_rx_timers(TimeNs now) {
+    while (rx_timers.top_time() <= now) {
+      const std::uint32_t r = rx_timers.top_id();
+      ReceiverFlow& rf = receivers[r];
+      ControlEntry* c = control.push_slot();
+      if (c == nullptr) {
+        ++counters.control_overflow;
+      } else {
+        *c = ControlEntry{};
+        c->type = wire::PacketType::kNack;
+        c->flow_id = rf.flow_id();
+        c->seq = rf.rcv_nxt();
+        c->ack = rf.rcv_nxt();
+        c->ts_ns = rf.last_ts();
+        c->dst_ip = receiver_peers[r].ip;
+        c->dst_mac = receiver_peers[r].mac;
+        ++counters.nacks_sent;
+        ++counters.tail_nacks_sent;
+      }
+      rf.on_quiet_nack();
+      rx_timers.set(r, rf.quiet_deadline());
     }
   }
 
@@ -369,6 +402,12 @@ struct Host::Impl {
   std::vector<std::uint32_t> free_receivers;
   std::unordered_map<std::uint64_t, std::uint32_t> receiver_index;  // (src ip, flow id)
   std::unordered_map<std::uint64_t, std::uint64_t> finished_receivers;  // key -> final size
+  struct Peer {
+    std::uint32_t ip = 0;
+    wire::MacAddr mac{};
+  };
+  std::vector<Peer> receiver_peers;  // per receiver slot: where its NACKs go
+  DeadlineHeap rx_timers;            // receiver tail-loss timers, one entry per receiver slot
 
   ControlQueue control;
   std::size_t control_capacity;
@@ -483,6 +522,7 @@ std::size_t Host::next_frame(TimeNs now, std::span<std::uint8_t> out) {
   }
   m.last_now = std::max(m.last_now, now);
   m.run_timers(now);
+  m.run_rx_timers(now);
   while (m.pacing.top_time() <= now) {
     const std::uint32_t s = m.pacing.pop();
     m.slots[s].state = Impl::SlotState::kIdle;
@@ -519,7 +559,7 @@ TimeNs Host::next_wakeup() const {
   if (!m.control.empty()) return m.last_now;
   TimeNs data = m.ready.empty() ? m.pacing.top_time() : m.last_now;
   if (data != kNever) data = std::max(data, m.pause_until);
-  return std::min(data, m.timers.top_time());
+  return std::min({data, m.timers.top_time(), m.rx_timers.top_time()});
 }
 
 std::size_t Host::max_frame_len() const { return impl_->max_frame; }

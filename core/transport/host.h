@@ -47,6 +47,12 @@ struct HostConfig {
   TimeNs cnp_interval = 0;
   // Receiver: a hole is NACKed again only after this long (0: base_rtt, or 10 us without one).
   TimeNs nack_interval = 0;
+  // Receiver tail-loss timer: an unfinished flow silent for max(tail_nack_interval, 4 x its
+  // mean inter-arrival gap) is NACKed at what it has (backing off 2x, at most 6 times per
+  // silence), so a lost last segment or tail NACK costs a few RTTs, not an RTO (receiver.h).
+  // 0: 4 * nack_interval. The sender ignores such a NACK when nothing is missing.
+  bool tail_nack = true;
+  TimeNs tail_nack_interval = 0;
   // Pending ACK/NACK/CNP/probe replies; more are dropped and counted (control_overflow).
   std::uint32_t control_queue_capacity = 1024;
 };
@@ -89,6 +95,7 @@ struct HostCounters {
   std::uint64_t acks_sent = 0;
   std::uint64_t nacks_sent = 0;
   std::uint64_t cnps_sent = 0;
+  std::uint64_t tail_nacks_sent = 0;    // of nacks_sent: by the receiver's tail-loss timer
   std::uint64_t malformed = 0;          // frames parse_frame() rejected (sum of the next array)
   std::uint64_t malformed_by_status[static_cast<int>(wire::ParseStatus::kCount_)] = {};
   std::uint64_t misdelivered = 0;       // well-formed but addressed to another host

@@ -1,12 +1,30 @@
 #include "transport/receiver.h"
 
+#include <algorithm>
+
 #include "transport/payload.h"
 
 namespace ptcp::transport {
 
+TimeNs ReceiverFlow::quiet_deadline() const {
+  if (params_.quiet_nack <= 0 || complete_ || last_arrival_ == kNever ||
+      quiet_nacks_ >= kMaxQuietNacks) {
+    return kNever;
+  }
+  const TimeNs base = std::max(params_.quiet_nack, static_cast<TimeNs>(4 * gap_ewma_ns_));
+  // Backoff: the n-th NACK of one silence comes 1 + 2 + ... + 2^(n-1) base intervals after it.
+  return last_arrival_ + base * ((TimeNs{1} << (quiet_nacks_ + 1)) - 1);
+}
+
 RxReply ReceiverFlow::on_data(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload,
                               bool ce) {
   RxReply r;
+  if (last_arrival_ != kNever && now > last_arrival_) {
+    gap_ewma_ns_ += (static_cast<double>(now - last_arrival_) - gap_ewma_ns_) / 8.0;
+  }
+  last_arrival_ = now;
+  last_ts_ = seg.ts_ns;
+  quiet_nacks_ = 0;
   if (ce && params_.cnp_interval > 0 && (!cnp_sent_ || now - last_cnp_ >= params_.cnp_interval)) {
     r.cnp = true;
     cnp_sent_ = true;

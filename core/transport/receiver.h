@@ -18,7 +18,16 @@ struct ReceiverParams {
   TimeNs nack_interval = 10 * kNsPerUs;
   TimeNs cnp_interval = 0;  // 0: never send CNPs
   bool verify_payload = true;
+  // Tail-loss timer: an unfinished flow silent for max(quiet_nack, 4 x its mean inter-arrival
+  // gap) gets a NACK at rcv_nxt (then again after 2x, 4x ... that, kMaxQuietNacks times, until
+  // data arrives). It covers losses no later packet reveals, while the flow is unfinished here:
+  // lost last segments or end marker, a lost NACK or retransmission at the tail, lost ACKs
+  // before the end. Left to the sender's RTO: a flow none of whose packets arrived, and a lost
+  // ACK of the last segment (this side has finished). 0 disables it.
+  TimeNs quiet_nack = 0;
 };
+
+inline constexpr std::uint32_t kMaxQuietNacks = 6;
 
 // What to send back for one data packet. ACK and NACK are exclusive; a CNP may come with either.
 struct RxReply {
@@ -40,6 +49,13 @@ class ReceiverFlow {
   // `payload` points at seg.payload_len bytes; `ce` is the IPv4 ECN field == CE.
   RxReply on_data(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload, bool ce);
 
+  // When the tail-loss timer fires (kNever: finished, disabled, or given up).
+  TimeNs quiet_deadline() const;
+  // The timer fired at `now` (>= quiet_deadline()): send a NACK at rcv_nxt, and back off.
+  void on_quiet_nack() { ++quiet_nacks_; }
+  std::uint32_t quiet_nacks() const { return quiet_nacks_; }
+  std::uint64_t last_ts() const { return last_ts_; }
+
   std::uint32_t flow_id() const { return flow_id_; }
   std::uint64_t rcv_nxt() const { return rcv_nxt_; }
   bool complete() const { return complete_; }
@@ -57,6 +73,11 @@ class ReceiverFlow {
   TimeNs last_cnp_ = 0;
   bool cnp_sent_ = false;
   std::uint64_t payload_errors_ = 0;
+  // Tail-loss timer state.
+  TimeNs last_arrival_ = kNever;  // kNever: nothing arrived yet
+  double gap_ewma_ns_ = 0;        // mean inter-arrival gap (EWMA, weight 1/8)
+  std::uint32_t quiet_nacks_ = 0; // fired since the last arrival
+  std::uint64_t last_ts_ = 0;     // sender timestamp of the last arrival (echoed)
 };
 
 }  // namespace ptcp::transport

@@ -115,7 +115,9 @@ bool SenderFlow::on_ack(TimeNs now, const wire::Segment& seg, bool ecn_echo) {
     rto_deadline_ = kNever;
     return true;
   }
-  if (is_nack || dupacks_ == params_.dupack_threshold) go_back(now, false);
+  // A NACK when nothing is missing (the receiver's tail-loss timer on a flow that is only
+  // slow) is not a loss: no go-back, no loss signal to the CC.
+  if ((is_nack && outstanding()) || dupacks_ == params_.dupack_threshold) go_back(now, false);
   return false;
 }
 

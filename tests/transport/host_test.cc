@@ -213,6 +213,120 @@ TEST(Host, FinishedReceiverStateIsFreedAndLateDuplicatesAreStillAcked) {
   EXPECT_EQ(p.b.counters().payload_errors, 0u);
 }
 
+TEST(Host, TailLossIsNackedByTheReceiversQuietTimerNotLeftToTheRto) {
+  Pair p;  // base_rtt 10 us: nack_interval 10 us, tail timer floor 40 us; RTO 500 us
+  p.a.start_flow(0, {4, 1, 5000});
+  const auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 5u);
+  for (std::size_t i = 0; i < 3; ++i) p.b.on_frame(10, frames[i]);  // the last two are lost
+  for (const Frame& r : p.drain(p.b, 10)) p.a.on_frame(20, r);
+  EXPECT_EQ(p.b.receiving_flows(), 1u);
+  // Arrivals at one instant: the mean gap is 0, so the 40 us floor rules.
+  EXPECT_EQ(p.b.next_wakeup(), 10 + 40 * kNsPerUs);
+  EXPECT_TRUE(p.drain(p.b, 10 + 40 * kNsPerUs - 1).empty());
+  const auto nack = p.drain(p.b, 10 + 40 * kNsPerUs);
+  ASSERT_EQ(nack.size(), 1u);
+  const wire::ParsedFrame n = Pair::parse(nack[0]);
+  EXPECT_EQ(n.seg.type, wire::PacketType::kNack);
+  EXPECT_EQ(n.seg.ack, 3000u);
+  EXPECT_EQ(n.dst_ip, wire::node_ip(0));
+  EXPECT_EQ(p.b.counters().tail_nacks_sent, 1u);
+  // Backoff: the next one 2 x 40 us later if still nothing arrives.
+  EXPECT_EQ(p.b.next_wakeup(), 10 + 120 * kNsPerUs);
+  // The sender goes back at once (long before its 500 us RTO) and the flow completes.
+  const TimeNs t = 50 * kNsPerUs;
+  p.a.on_frame(t, nack[0]);
+  const auto resent = p.drain(p.a, t);
+  ASSERT_EQ(resent.size(), 2u);
+  EXPECT_EQ(Pair::parse(resent[0]).seg.seq, 3000u);
+  for (const Frame& f : resent) p.b.on_frame(t + 10, f);
+  EXPECT_EQ(p.b.receiving_flows(), 0u);
+  EXPECT_EQ(p.b.next_wakeup(), t + 10) << "only the ACKs are due; no timer left";
+  for (const Frame& r : p.drain(p.b, t + 10)) p.a.on_frame(t + 20, r);
+  EXPECT_EQ(p.a.active_flows(), 0u);
+  EXPECT_EQ(p.a.counters().timeouts, 0u);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 5000u);
+}
+
+TEST(Host, TailNacksBackOffThenGiveUpAndALostEndMarkerIsResent) {
+  Pair p;
+  p.a.start_flow(0, {5, 1, 50'000});
+  auto frames = p.drain(p.a, 0);
+  // Deliver only 2 packets and their ACKs, then keep the sender "slow": nothing else leaves.
+  p.b.on_frame(10, frames[0]);
+  p.b.on_frame(10, frames[1]);
+  for (const Frame& r : p.drain(p.b, 10)) p.a.on_frame(20, r);
+  // Fire every tail NACK: deadlines at 1, 3, 7, 15, 31, 63 x 40 us after the last arrival.
+  std::vector<TimeNs> fired;
+  for (int i = 0; i < 10 && p.b.next_wakeup() != kNever; ++i) {
+    const TimeNs t = p.b.next_wakeup();
+    for (const Frame& r : p.drain(p.b, t)) {
+      ASSERT_EQ(Pair::parse(r).seg.type, wire::PacketType::kNack);
+      fired.push_back(t);
+      if (fired.size() == 1) {
+        // The sender has 2000 bytes acknowledged and sent everything else in `frames`: those
+        // are outstanding, so this one does send it back (a real loss, as far as it knows).
+        p.a.on_frame(t, r);
+      }
+    }
+  }
+  ASSERT_EQ(fired.size(), 6u);
+  for (std::size_t i = 0; i < fired.size(); ++i) {
+    EXPECT_EQ(fired[i], 10 + 40 * kNsPerUs * ((TimeNs{2} << i) - 1)) << i;
+  }
+  EXPECT_EQ(p.b.next_wakeup(), kNever) << "gave up after 6: the sender's RTO takes over";
+
+  // A stopped flow whose data all arrived but whose end marker is held back: the marker is
+  // what is missing, and the tail NACK gets it resent (alone).
+  Pair q(2 * 1102.0);  // a window of two full packets (wire bytes)
+  q.a.start_flow(0, {6, 1, 1'000'000});
+  const auto two = q.drain(q.a, 0);
+  ASSERT_EQ(two.size(), 2u);
+  ASSERT_TRUE(q.a.stop_flow(1, 6));
+  for (const Frame& f : two) q.b.on_frame(10, f);
+  for (const Frame& r : q.drain(q.b, 10)) q.a.on_frame(20, r);
+  const auto marker = q.drain(q.a, 20);
+  ASSERT_EQ(marker.size(), 1u);
+  EXPECT_EQ(Pair::parse(marker[0]).seg.payload_len, 0u);
+  const TimeNs t = q.b.next_wakeup();
+  const auto nacks = q.drain(q.b, t);
+  ASSERT_EQ(nacks.size(), 1u);
+  EXPECT_EQ(Pair::parse(nacks[0]).seg.ack, 2000u);
+  q.a.on_frame(t, nacks[0]);
+  const auto again = q.drain(q.a, t);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(Pair::parse(again[0]).seg.payload_len, 0u);
+  EXPECT_TRUE(Pair::parse(again[0]).seg.flags & wire::flags::kLast);
+  q.b.on_frame(t + 10, again[0]);
+  for (const Frame& r : q.drain(q.b, t + 10)) q.a.on_frame(t + 20, r);
+  EXPECT_EQ(q.a.active_flows(), 0u);
+}
+
+TEST(Host, QuietNackWhenNothingIsMissingIsNotALoss) {
+  // A flow paced at 1 MB/s (a packet per ~1.1 ms) is slow, not lossy: everything it sent has
+  // arrived and been acknowledged when the receiver's 40 us timer fires.
+  auto log = std::make_shared<test::CcLog>();
+  const cc::Algorithm slow = test::fixed_algorithm(1e9, 1e6, log);
+  Host a(config(&slow, 0)), b(config(&slow, 1));
+  std::vector<std::uint8_t> buf(2048);
+  a.start_flow(0, {9, 1, 10'000});
+  std::size_t n = a.next_frame(0, buf);
+  ASSERT_GT(n, 0u);
+  b.on_frame(10, {buf.data(), n});
+  n = b.next_frame(10, buf);
+  ASSERT_GT(n, 0u);
+  a.on_frame(20, {buf.data(), n});  // the ACK: 1000 bytes acknowledged, nothing outstanding
+  const TimeNs t = b.next_wakeup();
+  EXPECT_EQ(t, 10 + 40 * kNsPerUs);
+  n = b.next_frame(t, buf);
+  ASSERT_GT(n, 0u);
+  a.on_frame(t, {buf.data(), n});
+  EXPECT_EQ(log->losses, 0u);
+  EXPECT_EQ(a.counters().nacks_received, 1u);
+  EXPECT_EQ(a.next_frame(t, buf), 0u) << "no go-back: the next packet waits for its pacing";
+  EXPECT_EQ(a.counters().retransmits, 0u);
+}
+
 TEST(Host, PauseStopsDataButNotAcksAndResumes) {
   Pair p;
   p.a.start_flow(0, {1, 1, 3000});

@@ -74,17 +74,22 @@ TEST_P(Recovery, EveryFlowCompletesByteExact) {
   for (const auto& r : h.completed()) {
     EXPECT_GE(r.end_ns, r.start_ns);
     retransmits += r.retransmits;
+    if (r.timeouts > 0) {
+      std::printf("  [%s] flow %u (%llu B) needed %llu RTO(s), %.1f us after its start\n",
+                  c.name.c_str(), r.flow_id, (unsigned long long)r.size_bytes,
+                  (unsigned long long)r.timeouts, static_cast<double>(r.end_ns - r.start_ns) / 1e3);
+    }
   }
   EXPECT_EQ(retransmits, tx.retransmits);
 
   const ChannelStats& fw = h.forward().stats();
   const ChannelStats& bw = h.reverse().stats();
-  std::printf("[%s] data sent %llu, retransmits %llu, timeouts %llu, NACKs %llu, dup data %llu, "
+  std::printf("[%s] data sent %llu, retransmits %llu, timeouts %llu, NACKs %llu (tail %llu), dup data %llu, "
               "malformed rx %llu / tx %llu; forward lost %llu reordered %llu duplicated %llu "
               "corrupted %llu; reverse lost %llu corrupted %llu; done at %.3f ms\n",
               c.name.c_str(), (unsigned long long)tx.data_sent, (unsigned long long)tx.retransmits,
               (unsigned long long)tx.timeouts, (unsigned long long)rx.nacks_sent,
-              (unsigned long long)rx.duplicates_received, (unsigned long long)rx.malformed,
+              (unsigned long long)rx.tail_nacks_sent, (unsigned long long)rx.duplicates_received, (unsigned long long)rx.malformed,
               (unsigned long long)tx.malformed, (unsigned long long)fw.lost,
               (unsigned long long)fw.reordered, (unsigned long long)fw.duplicated,
               (unsigned long long)fw.corrupted, (unsigned long long)bw.lost,
