@@ -5,9 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cmd_model.h"
 #include "commands.h"
 #include "experiment/backend.h"
 #include "files.h"
+#include "model/model_backend.h"
 #include "sweep_command.h"
 
 namespace {
@@ -30,6 +32,7 @@ int split_backend_args(int argc, char** argv, std::vector<std::string>& backend_
 }  // namespace
 
 int main(int argc, char** argv) {
+  ptcp::exp::register_model_backend(ptcp::exp::BackendTable::global());
 #ifdef POWERTCP_WITH_NS3
   ptcp::exp::register_ns3_backend(ptcp::exp::BackendTable::global());
 #endif
@@ -60,6 +63,15 @@ int main(int argc, char** argv) {
   val_cmd->add_option("--set,-s", vsets, "override a key: key.path=value (repeatable)");
   val_cmd->add_flag("--toml", vtoml, "print the resolved experiment as TOML");
 
+  ptcp::cli::RunArgs model;
+  auto* model_cmd = app.add_subcommand(
+      "model", "the experiment on the fluid model (one bottleneck): run --backend model");
+  model_cmd->add_option("experiment", model.file, "experiment file (.toml)")->required();
+  model_cmd->add_option("--set,-s", model.sets, "override a key: key.path=value (repeatable)");
+  model_cmd->add_option("--out,-o", model.out, "results folder (default results/<name>-<cc>-model-<time>)");
+  model_cmd->add_flag("--force", model.force, "replace an existing results folder");
+  model_cmd->add_flag("--quiet,-q", model.quiet, "no progress line or summary");
+
   auto* list_cmd = app.add_subcommand("list", "congestion-control algorithms and their parameters");
 
   ptcp::cli::SweepArgs sweep;
@@ -80,6 +92,7 @@ int main(int argc, char** argv) {
   auto rest = [](CLI::App* c) { return c->remaining(); };
   if (*run_cmd) return ptcp::cli::cmd_run(run);
   if (*val_cmd) return ptcp::cli::cmd_validate(vfile, vsets, vtoml);
+  if (*model_cmd) return ptcp::cli::cmd_model(model);
   if (*list_cmd) return ptcp::cli::cmd_list();
   if (*sweep_cmd) return ptcp::cli::cmd_sweep(sweep);
   if (*plot_cmd) return ptcp::cli::cmd_python("plot.py", rest(plot_cmd));
