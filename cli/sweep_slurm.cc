@@ -219,6 +219,7 @@ bool slurm_job_active(const std::string& job_id) {
 void wait_slurm(const std::string& job_id, const fs::path& sweep_dir,
                 const std::vector<std::size_t>& todo, const SweepIndex& x) {
   using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
   auto poll = std::chrono::milliseconds(500);
   auto first_error = clock::time_point{};
   std::string last_line;
@@ -248,9 +249,11 @@ void wait_slurm(const std::string& job_id, const fs::path& sweep_dir,
       if (line != last_line) std::cerr << line << "\n";
       last_line = line;
     }
+    // A tenth of the time waited so far, from 0.5 to 15 s: short jobs are seen to end at once,
+    // long ones do not poll the controller every second for hours.
+    poll = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start) / 10,
+                      std::chrono::milliseconds(500), std::chrono::milliseconds(15000));
     std::this_thread::sleep_for(poll);
-    // Short jobs end fast; long ones need no sub-second polling of the controller.
-    poll = std::min(poll * 3 / 2, std::chrono::milliseconds(15000));
   }
 }
 
