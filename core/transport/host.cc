@@ -274,7 +274,7 @@ struct Host::Impl {
         receiver_peers.emplace_back();
         rx_timers.reserve_ids(receivers.size());
       }
-      receiver_peers[r] = {pf.src_ip, pf.src_mac};
+      receiver_peers[r] = Peer{pf.src_ip, pf.src_mac, false, 0};
       receiver_index.emplace(key, r);
     } else {
       r = it->second;
@@ -301,38 +301,65 @@ struct Host::Impl {
         ++(rep.nack ? counters.nacks_sent : counters.acks_sent);
       }
     }
-    if (!rep.completed) {
-      rx_timers.set(r, rf.quiet_deadline());
-    } else {
-      rx_timers.remove(r);
+    if (rep.completed) {
       const std::uint64_t size = rf.rcv_nxt();
-      // Free the flow's state: its final size is all a late duplicate needs.
-      finished_receivers.emplace(key, size);
-      receiver_index.erase(key);
-      free_receivers.push_back(r);
+      if (receiver_params.quiet_nack > 0) {
+        // Linger one tail interval, then ACK the whole flow once more and free the state: a
+        // lost final ACK then costs that interval instead of the sender's RTO.
+        receiver_peers[r].closing = true;
+        receiver_peers[r].key = key;
+        ++closing_receivers;
+        rx_timers.set(r, now + receiver_params.quiet_nack);
+      } else {
+        rx_timers.remove(r);
+        free_receiver(r, key);
+      }
       if (host.on_flow_received) host.on_flow_received(node_from_ip(pf.src_ip), pf.seg.flow_id, size);
+    } else if (!receiver_peers[r].closing) {
+      rx_timers.set(r, rf.quiet_deadline());
     }
   }
 
-  // Receiver tail-loss timers: NACK what each silent unfinished flow has.
+  // A finished flow's state is freed: its final size is all a late duplicate needs.
+  void free_receiver(std::uint32_t r, std::uint64_t key) {
+    finished_receivers.emplace(key, receivers[r].rcv_nxt());
+    receiver_index.erase(key);
+    receiver_peers[r].closing = false;
+    free_receivers.push_back(r);
+  }
+
+  // Receiver timers: NACK what each silent unfinished flow has (tail-loss timer); for a
+  // finished flow whose linger ended, ACK it once more and free it.
   void run_rx_timers(TimeNs now) {
     while (rx_timers.top_time() <= now) {
       const std::uint32_t r = rx_timers.top_id();
       ReceiverFlow& rf = receivers[r];
+      Peer& peer = receiver_peers[r];
       ControlEntry* c = control.push_slot();
       if (c == nullptr) {
         ++counters.control_overflow;
       } else {
         *c = ControlEntry{};
-        c->type = wire::PacketType::kNack;
+        c->type = peer.closing ? wire::PacketType::kAck : wire::PacketType::kNack;
         c->flow_id = rf.flow_id();
-        c->seq = rf.rcv_nxt();
+        c->seq = rf.rcv_nxt();  // == the size once finished: also confirms an end marker
         c->ack = rf.rcv_nxt();
         c->ts_ns = rf.last_ts();
-        c->dst_ip = receiver_peers[r].ip;
-        c->dst_mac = receiver_peers[r].mac;
-        ++counters.nacks_sent;
-        ++counters.tail_nacks_sent;
+        c->dst_ip = peer.ip;
+        c->dst_mac = peer.mac;
+        if (peer.closing) {
+          ++counters.acks_sent;
+          ++counters.final_reacks_sent;
+        } else {
+          ++counters.nacks_sent;
+          ++counters.tail_nacks_sent;
+        }
+      }
+      if (peer.closing) {
+        rx_timers.remove(r);
+        --closing_receivers;
+        free_receiver(r, peer.key);
+        continue;
       }
       rf.on_quiet_nack();
       rx_timers.set(r, rf.quiet_deadline());
@@ -405,7 +432,10 @@ struct Host::Impl {
   struct Peer {
     std::uint32_t ip = 0;
     wire::MacAddr mac{};
+    bool closing = false;   // finished, lingering until its final re-ACK
+    std::uint64_t key = 0;  // receiver_index key, while closing
   };
+  std::size_t closing_receivers = 0;
   std::vector<Peer> receiver_peers;  // per receiver slot: where its NACKs go
   DeadlineHeap rx_timers;            // receiver tail-loss timers, one entry per receiver slot
 
@@ -596,7 +626,9 @@ void Host::for_each_flow(const std::function<void(const FlowSample&)>& fn) const
 }
 
 std::size_t Host::active_flows() const { return impl_->live_senders; }
-std::size_t Host::receiving_flows() const { return impl_->receiver_index.size(); }
+std::size_t Host::receiving_flows() const {
+  return impl_->receiver_index.size() - impl_->closing_receivers;
+}
 const HostCounters& Host::counters() const { return impl_->counters; }
 const HostConfig& Host::config() const { return impl_->cfg; }
 

@@ -50,7 +50,9 @@ struct HostConfig {
   // Receiver tail-loss timer: an unfinished flow silent for max(tail_nack_interval, 4 x its
   // mean inter-arrival gap) is NACKed at what it has (backing off 2x, at most 6 times per
   // silence), so a lost last segment or tail NACK costs a few RTTs, not an RTO (receiver.h).
-  // 0: 4 * nack_interval. The sender ignores such a NACK when nothing is missing.
+  // 0: 4 * nack_interval. The sender ignores such a NACK when nothing is missing. With it, a
+  // finished flow's state lingers for tail_nack_interval and is ACKed once more before it is
+  // freed, so a lost final ACK costs that interval, not the RTO (one extra ACK per flow).
   bool tail_nack = true;
   TimeNs tail_nack_interval = 0;
   // Pending ACK/NACK/CNP/probe replies; more are dropped and counted (control_overflow).
@@ -96,6 +98,7 @@ struct HostCounters {
   std::uint64_t nacks_sent = 0;
   std::uint64_t cnps_sent = 0;
   std::uint64_t tail_nacks_sent = 0;    // of nacks_sent: by the receiver's tail-loss timer
+  std::uint64_t final_reacks_sent = 0;  // of acks_sent: a finished flow ACKed once more
   std::uint64_t malformed = 0;          // frames parse_frame() rejected (sum of the next array)
   std::uint64_t malformed_by_status[static_cast<int>(wire::ParseStatus::kCount_)] = {};
   std::uint64_t misdelivered = 0;       // well-formed but addressed to another host
@@ -151,8 +154,9 @@ class Host {
 
   void for_each_flow(const std::function<void(const FlowSample&)>& fn) const;
   std::size_t active_flows() const;
-  // Flows this host is receiving and has not seen end (completed ones are freed at once and
-  // remembered by their final size only, to answer late duplicates).
+  // Flows this host is receiving and has not seen end (finished ones are freed, after the
+  // final re-ACK if tail_nack is on, and remembered by their final size only, to answer late
+  // duplicates).
   std::size_t receiving_flows() const;
   const HostCounters& counters() const;
   const HostConfig& config() const;

@@ -185,12 +185,24 @@ TEST(Host, FinishedReceiverStateIsFreedAndLateDuplicatesAreStillAcked) {
   EXPECT_EQ(p.b.counters().bytes_delivered, 5500u);
   const auto acks = p.drain(p.b, 20);
   EXPECT_EQ(acks.size(), 6u);
-  // The ACKs are lost; the sender's go-back copies (here: the original frames again) arrive
-  // late, after the receiver forgot the flows. Each is answered with the flow's full size.
+  // Finished flows linger one tail interval (40 us), are ACKed once more, then freed.
+  EXPECT_EQ(p.b.next_wakeup(), 20 + 40 * kNsPerUs);
+  const auto reacks = p.drain(p.b, 20 + 40 * kNsPerUs);
+  ASSERT_EQ(reacks.size(), 2u);
+  for (const Frame& f : reacks) {
+    const wire::ParsedFrame r = Pair::parse(f);
+    EXPECT_EQ(r.seg.type, wire::PacketType::kAck);
+    EXPECT_EQ(r.seg.ack, r.seg.flow_id == 6 ? 3500u : 2000u);
+    EXPECT_EQ(r.seg.seq, r.seg.ack);
+  }
+  EXPECT_EQ(p.b.counters().final_reacks_sent, 2u);
+  EXPECT_EQ(p.b.next_wakeup(), kNever);
+  // All those ACKs are lost; the sender's go-back copies (here: the original frames again)
+  // arrive late, after the receiver forgot the flows. Each is answered with the flow's size.
   const std::uint64_t dups = p.b.counters().duplicates_received;
   for (const std::size_t i : {std::size_t{0}, std::size_t{5}, std::size_t{1}}) {
-    p.b.on_frame(30, frames[i]);
-    const auto r = p.drain(p.b, 30);
+    p.b.on_frame(100 * kNsPerUs, frames[i]);
+    const auto r = p.drain(p.b, 100 * kNsPerUs);
     ASSERT_EQ(r.size(), 1u);
     const wire::ParsedFrame ack = Pair::parse(r[0]);
     const wire::ParsedFrame data = Pair::parse(frames[i]);
@@ -200,15 +212,15 @@ TEST(Host, FinishedReceiverStateIsFreedAndLateDuplicatesAreStillAcked) {
     EXPECT_EQ(ack.seg.seq, data.seg.seq);
     EXPECT_EQ(ack.seg.ts_ns, data.seg.ts_ns);
     EXPECT_TRUE(ack.seg.flags & wire::flags::kHasInt);
-    p.a.on_frame(40, r[0]);
+    p.a.on_frame(110 * kNsPerUs, r[0]);
   }
   EXPECT_EQ(p.b.counters().duplicates_received, dups + 3);
   EXPECT_EQ(p.b.counters().bytes_delivered, 5500u);
   EXPECT_EQ(p.b.receiving_flows(), 0u);
   EXPECT_EQ(p.a.active_flows(), 0u) << "the late ACKs completed both senders";
   // A new flow reuses the freed state and starts from its own byte 0.
-  p.a.start_flow(50, {8, 1, 1000});
-  for (const Frame& f : p.drain(p.a, 50)) p.b.on_frame(60, f);
+  p.a.start_flow(200 * kNsPerUs, {8, 1, 1000});
+  for (const Frame& f : p.drain(p.a, 200 * kNsPerUs)) p.b.on_frame(210 * kNsPerUs, f);
   EXPECT_EQ(p.b.counters().bytes_delivered, 6500u);
   EXPECT_EQ(p.b.counters().payload_errors, 0u);
 }
@@ -241,8 +253,14 @@ TEST(Host, TailLossIsNackedByTheReceiversQuietTimerNotLeftToTheRto) {
   EXPECT_EQ(Pair::parse(resent[0]).seg.seq, 3000u);
   for (const Frame& f : resent) p.b.on_frame(t + 10, f);
   EXPECT_EQ(p.b.receiving_flows(), 0u);
-  EXPECT_EQ(p.b.next_wakeup(), t + 10) << "only the ACKs are due; no timer left";
-  for (const Frame& r : p.drain(p.b, t + 10)) p.a.on_frame(t + 20, r);
+  const auto final_acks = p.drain(p.b, t + 10);
+  ASSERT_EQ(final_acks.size(), 2u);
+  EXPECT_EQ(p.b.next_wakeup(), t + 10 + 40 * kNsPerUs) << "the linger re-ACK only";
+  // The final ACKs are lost: the linger re-ACK completes the sender, long before its RTO.
+  const auto reack = p.drain(p.b, t + 10 + 40 * kNsPerUs);
+  ASSERT_EQ(reack.size(), 1u);
+  EXPECT_EQ(Pair::parse(reack[0]).seg.ack, 5000u);
+  p.a.on_frame(t + 20 + 40 * kNsPerUs, reack[0]);
   EXPECT_EQ(p.a.active_flows(), 0u);
   EXPECT_EQ(p.a.counters().timeouts, 0u);
   EXPECT_EQ(p.b.counters().bytes_delivered, 5000u);
@@ -328,7 +346,8 @@ TEST(Host, QuietNackWhenNothingIsMissingIsNotALoss) {
 }
 
 TEST(Host, PauseStopsDataButNotAcksAndResumes) {
-  Pair p;
+  // Without the receiver's linger re-ACK, so that the pause alone decides the next wake-up.
+  Pair p(1e9, [](HostConfig& c) { c.tail_nack = false; });
   p.a.start_flow(0, {1, 1, 3000});
   p.b.start_flow(0, {2, 0, 1000});
   // b's data reaches a; then a is paused.
