@@ -38,10 +38,15 @@ def plot_main(argv=None) -> int:
     # Imported here so `--help` and input errors stay fast.
     from .results import load_runs
     from .report import write_report
+    from .sweep import expand_sweeps
     try:
-        runs = load_runs(args.results)
+        # A sweep folder stands for its complete points, labelled by their parameters.
+        folders, sweep_labels, sweep_notes = expand_sweeps(args.results)
+        runs = load_runs(folders)
     except ResultsError as e:
         return _fail(e)
+    for r in runs:
+        r.label = sweep_labels.get(r.path, r.label)
     out = Path(args.out) if args.out else default_out(args.results)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Everything is written into a scratch folder next to the target and moved in at the end,
@@ -59,7 +64,7 @@ def plot_main(argv=None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     for w in loud:
         print(f"WARNING: {w}", file=sys.stderr)
-    for n in notes:
+    for n in sweep_notes + notes:
         print(f"note: {n}", file=sys.stderr)
     print(out / report.name)
     return 0
@@ -69,27 +74,61 @@ def compare_main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         prog="powertcp compare",
         description="The numeric comparison of two results folders: per metric A, B, B-A and "
-                    "(B-A)/|A| (docs/metrics.md).")
+                    "(B-A)/|A| (docs/metrics.md). A and B may be two sweep folders (points with "
+                    "equal parameters are compared), or A one sweep of two points.")
     ap.add_argument("a", metavar="A")
-    ap.add_argument("b", metavar="B")
+    ap.add_argument("b", metavar="B", nargs="?")
     ap.add_argument("--format", choices=("text", "csv", "markdown"), default="text")
     args = ap.parse_args(argv)
     from .compare import compare_runs, render_markdown, render_text
     from .report import below_one_warnings
     from .results import load_runs
+    from .sweep import is_sweep, paired_points, sweep_points
+    notes = []
     try:
-        a, b = load_runs([args.a, args.b])
+        if args.b is None:  # one sweep of exactly two complete points
+            if not is_sweep(args.a):
+                raise ResultsError(Path(args.a), "give two results folders, two sweep folders, "
+                                                 "or one sweep folder of two points")
+            pts = [q for q in sweep_points(args.a) if q.complete]
+            if len(pts) != 2:
+                raise ResultsError(Path(args.a), f"{len(pts)} complete points; comparing one "
+                                                 "sweep needs exactly two")
+            pairs = [(pts[0].folder, pts[1].folder, None, (pts[0].label, pts[1].label))]
+        elif is_sweep(args.a) and is_sweep(args.b):
+            matched, notes = paired_points(args.a, args.b)
+            if not matched:
+                raise ResultsError(Path(args.b), f"no complete point has the same parameters as "
+                                                 f"one of {args.a}")
+            # Columns named after the sweeps (the runs may differ only in, say, the backend).
+            names = (Path(args.a).name, Path(args.b).name)
+            names = names if names[0] != names[1] else (str(args.a), str(args.b))
+            pairs = [(qa.folder, qb.folder, qa.label, names) for qa, qb in matched]
+        elif is_sweep(args.a) or is_sweep(args.b):
+            raise ResultsError(Path(args.a if is_sweep(args.a) else args.b),
+                               "a sweep folder compares with another sweep folder only")
+        else:
+            pairs = [(Path(args.a), Path(args.b), None, None)]
+        loaded = [(load_runs([fa, fb]), heading, labels) for fa, fb, heading, labels in pairs]
     except ResultsError as e:
         return _fail(e)
-    table = compare_runs(a, b)
-    if args.format == "csv":
-        sys.stdout.write(table.to_csv(index=False))
-    elif args.format == "markdown":
-        sys.stdout.write(render_markdown(table, a.label, b.label))
-    else:
-        sys.stdout.write(render_text(table, a.label, b.label))
-    for w in below_one_warnings([a, b]):
-        print(f"WARNING: {w}", file=sys.stderr)
-    for n in a.warnings + b.warnings:
+    for i, ((a, b), heading, labels) in enumerate(loaded):
+        if labels:
+            a.label, b.label = labels
+        table = compare_runs(a, b)
+        if heading is not None and args.format != "csv":
+            sys.stdout.write(("\n" if i else "") + f"== {heading} ==\n")
+        if args.format == "csv":
+            if heading is not None:
+                table.insert(0, "point", heading)
+            sys.stdout.write(table.to_csv(index=False, header=(i == 0)))
+        elif args.format == "markdown":
+            sys.stdout.write(render_markdown(table, a.label, b.label))
+        else:
+            sys.stdout.write(render_text(table, a.label, b.label))
+        for w in below_one_warnings([a, b]):
+            print(f"WARNING: {w}", file=sys.stderr)
+        notes += a.warnings + b.warnings
+    for n in notes:
         print(f"note: {n}", file=sys.stderr)
     return 0
