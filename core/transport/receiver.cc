@@ -11,7 +11,8 @@ TimeNs ReceiverFlow::quiet_deadline() const {
       quiet_nacks_ >= kMaxQuietNacks) {
     return kNever;
   }
-  const TimeNs base = std::max(params_.quiet_nack, static_cast<TimeNs>(4 * gap_ewma_ns_));
+  const TimeNs base =
+      std::max(params_.quiet_nack + 2 * queueing_, static_cast<TimeNs>(4 * gap_ewma_ns_));
   // Backoff: the n-th NACK of one silence comes 1 + 2 + ... + 2^(n-1) base intervals after it.
   return last_arrival_ + base * ((TimeNs{1} << (quiet_nacks_ + 1)) - 1);
 }
@@ -25,6 +26,13 @@ RxReply ReceiverFlow::on_data(TimeNs now, const wire::Segment& seg, const std::u
   last_arrival_ = now;
   last_ts_ = seg.ts_ns;
   quiet_nacks_ = 0;
+  // Wrapping arithmetic: the sender's clock may be offset from ours; only differences count.
+  const auto transit = static_cast<TimeNs>(static_cast<std::uint64_t>(now) - seg.ts_ns);
+  if (!have_transit_ || transit < min_transit_) {
+    min_transit_ = transit;
+    have_transit_ = true;
+  }
+  queueing_ = std::min<TimeNs>(transit - min_transit_, kNsPerSec);  // a garbled ts: bounded
   if (ce && params_.cnp_interval > 0 && (!cnp_sent_ || now - last_cnp_ >= params_.cnp_interval)) {
     r.cnp = true;
     cnp_sent_ = true;

@@ -18,9 +18,11 @@ struct ReceiverParams {
   TimeNs nack_interval = 10 * kNsPerUs;
   TimeNs cnp_interval = 0;  // 0: never send CNPs
   bool verify_payload = true;
-  // Tail-loss timer: an unfinished flow silent for max(quiet_nack, 4 x its mean inter-arrival
-  // gap) gets a NACK at rcv_nxt (then again after 2x, 4x ... that, kMaxQuietNacks times, until
-  // data arrives). It covers losses no later packet reveals, while the flow is unfinished here:
+  // Tail-loss timer: an unfinished flow silent for max(quiet_nack + 2 x its current queueing
+  // delay, 4 x its mean inter-arrival gap) gets a NACK at rcv_nxt with seq == ack (then again
+  // after 2x, 4x ... that, kMaxQuietNacks times, until data arrives). The queueing delay is the
+  // one-way transit (now - the sender's timestamp) above the flow's minimum, so clock offsets
+  // cancel: behind a deep queue a window-limited flow is legitimately silent for that long. It covers losses no later packet reveals, while the flow is unfinished here:
   // lost last segments or end marker, a lost NACK or retransmission at the tail, lost ACKs
   // before the end. Left to the sender's RTO: a flow none of whose packets arrived, and a lost
   // ACK of the last segment (this side has finished). 0 disables it.
@@ -78,6 +80,9 @@ class ReceiverFlow {
   double gap_ewma_ns_ = 0;        // mean inter-arrival gap (EWMA, weight 1/8)
   std::uint32_t quiet_nacks_ = 0; // fired since the last arrival
   std::uint64_t last_ts_ = 0;     // sender timestamp of the last arrival (echoed)
+  bool have_transit_ = false;
+  TimeNs min_transit_ = 0;        // least (arrival - sender timestamp) seen, offset included
+  TimeNs queueing_ = 0;           // the last arrival's transit above that minimum
 };
 
 }  // namespace ptcp::transport

@@ -115,9 +115,16 @@ bool SenderFlow::on_ack(TimeNs now, const wire::Segment& seg, bool ecn_echo) {
     rto_deadline_ = kNever;
     return true;
   }
-  // A NACK when nothing is missing (the receiver's tail-loss timer on a flow that is only
-  // slow) is not a loss: no go-back, no loss signal to the CC.
-  if ((is_nack && outstanding()) || dupacks_ == params_.dupack_threshold) go_back(now, false);
+  // The receiver's tail-loss NACK (seq == ack) is a hint: no go-back when nothing is missing
+  // (the flow is only slow), nor while ACKs still came within two RTTs (what is outstanding
+  // may just be queued). A hole NACK (seq > ack) acts at once.
+  bool go = is_nack && outstanding();
+  if (go && seg.seq == seg.ack) {
+    const TimeNs rtt = last_rtt_ > 0 ? last_rtt_ : params_.base_rtt;
+    if (last_ack_time_ != kNever && now - last_ack_time_ < 2 * rtt) go = false;
+  }
+  if (!is_nack) last_ack_time_ = now;
+  if (go || dupacks_ == params_.dupack_threshold) go_back(now, false);
   return false;
 }
 

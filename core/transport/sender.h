@@ -124,6 +124,7 @@ class SenderFlow {
 
   TimeNs rto_cur_;
   TimeNs rto_deadline_ = kNever;
+  TimeNs last_ack_time_ = kNever;  // latest ACK (not NACK) for this flow
 
   TimeNs start_ = kNever;
   TimeNs end_ = kNever;

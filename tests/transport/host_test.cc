@@ -320,6 +320,32 @@ TEST(Host, TailNacksBackOffThenGiveUpAndALostEndMarkerIsResent) {
   EXPECT_EQ(q.a.active_flows(), 0u);
 }
 
+TEST(Host, TailNackWaitsOutTheQueueingDelayAndTheSenderWaitsTwoRtts) {
+  Pair p;  // tail timer floor 40 us
+  p.a.start_flow(0, {10, 1, 5000});
+  const auto frames = p.drain(p.a, 0);  // all stamped ts = 0
+  ASSERT_EQ(frames.size(), 5u);
+  p.b.on_frame(1'000, frames[0]);    // transit 1 us: the flow's minimum
+  p.b.on_frame(301'000, frames[1]);  // transit 301 us: 300 us of queueing
+  const auto acks = p.drain(p.b, 301'000);
+  ASSERT_EQ(acks.size(), 2u);
+  // Silent for 40 us + 2 x 300 us (the mean gap, 37.5 us, is smaller) before a tail NACK.
+  EXPECT_EQ(p.b.next_wakeup(), 301'000 + 640 * kNsPerUs);
+  for (const Frame& r : acks) p.a.on_frame(302'000, r);  // RTT sample 302 us
+  const auto nack = p.drain(p.b, 301'000 + 640 * kNsPerUs);
+  ASSERT_EQ(nack.size(), 1u);
+  const wire::ParsedFrame n = Pair::parse(nack[0]);
+  EXPECT_EQ(n.seg.seq, n.seg.ack) << "a tail NACK says so: seq == ack";
+  // Delivered 100 us after the sender's last ACK (< 2 RTTs): the rest may be queued: ignored.
+  p.a.on_frame(402'000, nack[0]);
+  EXPECT_TRUE(p.drain(p.a, 402'000).empty());
+  EXPECT_EQ(p.a.counters().retransmits, 0u);
+  // The same hint 700 us after the last ACK (> 2 RTTs): the sender goes back.
+  p.a.on_frame(1'002'000, nack[0]);
+  EXPECT_EQ(p.drain(p.a, 1'002'000).size(), 3u);
+  EXPECT_EQ(p.a.counters().retransmits, 3u);
+}
+
 TEST(Host, QuietNackWhenNothingIsMissingIsNotALoss) {
   // A flow paced at 1 MB/s (a packet per ~1.1 ms) is slow, not lossy: everything it sent has
   // arrived and been acknowledged when the receiver's 40 us timer fires.
