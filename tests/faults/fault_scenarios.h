@@ -19,10 +19,15 @@ struct Scenario {
 std::vector<Scenario> scenarios();
 // The whole experiment file of a scenario.
 std::string scenario_text(const Scenario& s);
+// What the hosts counted, when the runner can see it (the in-core network can; ns-3 results
+// give only the totals).
+struct HostDetail {
+  std::uint64_t duplicates_received = 0;
+  std::uint64_t bad_checksum = 0;  // frames rejected by the transport checksum
+};
 // gtest expectations on what the faults did and what the transport saw.
 void check_scenario_counters(const Scenario& s, const faults::FaultCounters& f,
                              std::uint64_t retransmits, std::uint64_t timeouts,
-                             std::uint64_t duplicates_received, std::uint64_t bad_checksum,
-                             std::uint64_t malformed);
+                             std::uint64_t malformed, const HostDetail* detail);
 
 }  // namespace ptcp::test

@@ -77,9 +77,28 @@ bool PtcpNetDevice::TransmitFrame(ns3::Ptr<ns3::Packet> frame) {
   counters_.tx_bytes += len;
   counters_.tx_wire_bytes += wire;
   if (pcap_ != nullptr) capture(pcap_, *frame);
-  channel_->Transmit(frame, this, tx_time);
+  if (!faults_) {
+    channel_->Transmit(frame, this, tx_time);
+  } else {
+    fault_buf_.resize(len);
+    frame->CopyData(fault_buf_.data(), len);
+    const faults::Verdict v = faults_->judge(NowNs(), fault_buf_, tx_time);
+    if (v.delivered()) {
+      ns3::Ptr<ns3::Packet> sent = frame;
+      if (v.corrupted()) {
+        faults::Injector::apply(v, fault_buf_);
+        sent = ns3::Create<ns3::Packet>(fault_buf_.data(), len);
+      }
+      channel_->Transmit(sent, this, tx_time + v.extra_delay);
+      if (v.duplicate) channel_->Transmit(frame->Copy(), this, tx_time + v.extra_delay);
+    }
+  }
   ns3::Simulator::Schedule(NsTime(tx_time), &PtcpNetDevice::TransmitComplete, this);
   return true;
+}
+
+void PtcpNetDevice::SetFaults(const faults::FaultSpec& spec, std::uint64_t seed) {
+  faults_.emplace(spec, seed);
 }
 
 void PtcpNetDevice::TransmitComplete() {

@@ -8,8 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "common/units.h"
+#include "faults/faults.h"
 #include "ns3/data-rate.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
@@ -58,6 +61,14 @@ class PtcpNetDevice : public ns3::NetDevice {
   // Captures every frame sent or received on this device (nullptr stops).
   void SetPcap(PcapWriter* pcap) { pcap_ = pcap; }
   const DeviceCounters& Counters() const { return counters_; }
+  // Link faults ([faults], core/faults) on the frames this device transmits: each frame is
+  // judged as it goes on the wire; lost frames never arrive, held-back ones arrive later,
+  // duplicates arrive twice, corrupted ones with one byte flipped.
+  void SetFaults(const faults::FaultSpec& spec, std::uint64_t seed);
+  // nullptr when this direction has no faults.
+  const faults::FaultCounters* FaultCounters() const {
+    return faults_ ? &faults_->counters() : nullptr;
+  }
   ns3::Ptr<PtcpNetDevice> GetPeer() const;
 
   // ns3::NetDevice. Send() transmits the packet's bytes as a complete frame: the caller builds
@@ -108,6 +119,8 @@ class PtcpNetDevice : public ns3::NetDevice {
   std::uint32_t port_ = 0;
   PcapWriter* pcap_ = nullptr;
   DeviceCounters counters_;
+  std::optional<faults::Injector> faults_;
+  std::vector<std::uint8_t> fault_buf_;  // the frame's bytes, for judging and corrupting
   ns3::NetDevice::ReceiveCallback rx_cb_;
   ns3::NetDevice::PromiscReceiveCallback promisc_cb_;
   ns3::TracedCallback<> link_change_;

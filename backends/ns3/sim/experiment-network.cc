@@ -21,6 +21,9 @@ ExperimentNetwork::ExperimentNetwork(const exp::Experiment& e) : e_(&e) {
     devices_[gp] = a;
     devices_[p.peer_port] = b;
   }
+  for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) {
+    if (const auto f = e.faults_for_port(gp)) devices_[gp]->SetFaults(*f, e.faults_seed(gp));
+  }
   for (std::uint32_t h = 0; h < t.host_count(); ++h) {
     const exp::Node& n = t.node(h);
     if (n.ports.size() != 1) {

@@ -64,8 +64,28 @@ void collect_counters(ExperimentNetwork& net, exp::Results& out, RunStats& st) {
       marks += pc.marked;
     }
   }
+  faults::FaultCounters fc;
+  bool any_faults = false;
   for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) {
     st.frames_sent += net.Device(gp)->Counters().tx_frames;
+    if (const faults::FaultCounters* c = net.Device(gp)->FaultCounters()) {
+      any_faults = true;
+      fc.frames += c->frames;
+      fc.lost_random += c->lost_random;
+      fc.lost_burst += c->lost_burst;
+      fc.lost_down += c->lost_down;
+      fc.bursts += c->bursts;
+      fc.reordered += c->reordered;
+      fc.duplicated += c->duplicated;
+      fc.corrupted += c->corrupted;
+    }
+  }
+  if (any_faults) {
+    st.faults = fc;
+    out.counters[kCounterFaultsLost] = fc.lost();
+    out.counters[kCounterFaultsReordered] = fc.reordered;
+    out.counters[kCounterFaultsDuplicated] = fc.duplicated;
+    out.counters[kCounterFaultsCorrupted] = fc.corrupted;
   }
   out.counters[exp::counter::kDrops] = drops;
   out.counters[exp::counter::kPauses] = pauses;

@@ -14,6 +14,7 @@
 #include "experiment/experiment.h"
 #include "experiment/results.h"
 #include "experiment/workload.h"
+#include "faults/faults.h"
 
 namespace ptcp::ns3sim {
 
@@ -24,6 +25,7 @@ struct RunStats {
   std::uint64_t events = 0;           // ns-3 events executed
   std::vector<std::uint32_t> flows_received;  // flows whose receiver verified every byte
   TimeNs sim_end_ns = 0;
+  faults::FaultCounters faults;       // summed over every faulty link direction ([faults])
   double wall_s = 0;
 };
 
@@ -48,5 +50,10 @@ void run_on_ns3(const exp::Experiment& e, const std::vector<exp::Flow>& flows,
 inline constexpr const char* kCounterResumes = "resumes";
 inline constexpr const char* kCounterNoRoute = "no_route";
 inline constexpr const char* kCounterPacketHops = "packet_hops";
+// Only with [faults]: what the injected link faults did.
+inline constexpr const char* kCounterFaultsLost = "faults_lost";
+inline constexpr const char* kCounterFaultsReordered = "faults_reordered";
+inline constexpr const char* kCounterFaultsDuplicated = "faults_duplicated";
+inline constexpr const char* kCounterFaultsCorrupted = "faults_corrupted";
 
 }  // namespace ptcp::ns3sim
