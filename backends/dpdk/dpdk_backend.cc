@@ -1,5 +1,6 @@
 #include "backends/dpdk/dpdk_backend.h"
 
+#include <rte_cycles.h>
 #include <rte_version.h>
 
 #include <cmath>
@@ -7,6 +8,7 @@
 #include <mutex>
 
 #include "backends/dpdk/eal.h"
+#include "backends/dpdk/node_runner.h"
 #include "experiment/scale.h"
 
 namespace ptcp::dpdk {
@@ -174,6 +176,56 @@ TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::
   return run;
 }
 
+TestbedRun run_node(const exp::RunInput& in, const exp::RunOptions& ro, exp::Results& out) {
+  const exp::Experiment& e = in.scaled;
+  const auto id = e.topology->find_node(ro.node);
+  if (!id) throw exp::BackendError("dpdk: --node " + ro.node + " is not a node of the topology");
+  if (!EalSession::active()) {
+    const auto& user = !ro.backend_args.empty() ? ro.backend_args : e.testbed.eal_args;
+    try {
+      eal_holder() = std::make_unique<EalSession>(node_eal_args(e, ro.node, user));
+    } catch (const std::invalid_argument& err) {
+      throw exp::BackendError(std::string("dpdk: ") + err.what());
+    } catch (const DpdkError& err) {
+      throw exp::BackendError(std::string("dpdk: ") + err.what());
+    }
+  }
+  NodeOptions opt;
+  opt.use_measured_base_rtt = e.cc.base_rtt_measured;
+  opt.barrier_timeout = e.testbed.barrier_timeout;
+  opt.yield = e.testbed.idle == "yield";
+  opt.stop_requested = ro.stop_requested;
+  if (ro.progress) {
+    const TimeNs end = e.run.duration + e.run.drain_limit;
+    opt.progress = [&ro, end](TimeNs now, std::size_t done, std::size_t total) {
+      ro.progress(exp::Progress{now, end, done, total});
+    };
+  }
+  TestbedRun run;
+  NodeRunInfo info;
+  try {
+    NodeRunner nr(e, in.flows, *id, opt);
+    run = nr.run();
+    info = nr.info();
+  } catch (const DpdkError& err) {
+    throw exp::BackendError(std::string("dpdk: ") + err.what());
+  } catch (const std::invalid_argument& err) {
+    throw exp::BackendError(std::string("dpdk: ") + err.what());
+  }
+  if (run.interrupted) throw exp::BackendError("interrupted");
+  fill_results(e, run, out);
+  out.counters["barrier_wait_wall_ns"] = static_cast<std::uint64_t>(std::max<TimeNs>(info.barrier_wait, 0));
+  out.counters["ended_by_stop"] = info.saw_stop ? 1 : 0;
+  out.info["testbed"] = "node " + info.node + " of a multi-process run";
+  out.info["node"] = info.node;
+  out.info["node_devices"] = join(info.devices);
+  out.info["coordinator"] = info.coordinator ? "yes" : "no";
+  out.info["tsc_hz"] = std::to_string(rte_get_tsc_hz());
+  out.info["base_rtt_source"] = e.cc.base_rtt_measured ? "measured (largest host report)" : "experiment";
+  out.info["eal_args"] = join(eal_holder() ? eal_holder()->args() : std::vector<std::string>{});
+  return run;
+}
+
 }  // namespace ptcp::dpdk
 
 namespace ptcp::exp {
@@ -183,8 +235,13 @@ void register_dpdk_backend(BackendTable& table) {
       "dpdk",
       "DPDK: the virtual testbed (every node and link as DPDK ports in one process)",
       [](const RunInput& in, const RunOptions& ro, Results& out) {
-        (void)dpdk::run_virtual(in, ro, out);
-      }});
+        if (!ro.node.empty()) {
+          (void)dpdk::run_node(in, ro, out);
+        } else {
+          (void)dpdk::run_virtual(in, ro, out);
+        }
+      },
+      /*runs_single_node=*/true});
 }
 
 }  // namespace ptcp::exp

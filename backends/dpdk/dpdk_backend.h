@@ -23,6 +23,9 @@ void ensure_eal(const exp::Experiment& e);
 TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::Results& out,
                        TestbedOptions opt = {});
 
+// One node of a multi-process run (RunOptions::node): its part of the results, in run units.
+TestbedRun run_node(const exp::RunInput& in, const exp::RunOptions& ro, exp::Results& out);
+
 // The counters and info the results get from a run (stalls, probes, drops, port stats...).
 void fill_results(const exp::Experiment& scaled, const TestbedRun& run, exp::Results& out);
 

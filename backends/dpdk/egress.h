@@ -8,6 +8,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -45,9 +46,16 @@ class Egress {
   // leaves. After an idle period it starts at `now`; after a short loop hiccup (less than
   // catch_up) it starts where the previous frame ended, so the average rate stays exact.
   TimeNs serialize(TimeNs now, std::size_t len) {
-    const TimeNs start = free_at_ + catch_up_ >= now ? free_at_ : now;
+    const TimeNs start = idle_ ? std::max(free_at_, now) : free_at_ + catch_up_ >= now ? free_at_ : now;
+    idle_ = false;
     free_at_ = start + serialization_ns(wire::wire_bytes(len), rate_);
     return free_at_;
+  }
+  // The sender had nothing to send at `now`: the link sat idle, so the next frame starts no
+  // earlier than `now` (catch-up is for frames that were ready while the loop was away).
+  void idle_at(TimeNs now) {
+    if (free_at_ < now) free_at_ = now;
+    idle_ = true;
   }
   // A frame whose last bit left at `done` (from serialize() or the switch's dequeue()).
   // False when the delay line is full: the caller frees it.
@@ -103,6 +111,7 @@ class Egress {
   TimeNs delay_;
   TimeNs catch_up_;
   TimeNs free_at_ = 0;
+  bool idle_ = false;  // idle_at() since the last frame: no catch-up
   DelayLine<rte_mbuf*> line_;
   EgressCounters counters_{};
 };

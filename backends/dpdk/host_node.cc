@@ -47,8 +47,12 @@ void HostNode::receive(TimeNs now) {
       ++counters_.rx_dropped_bad_cksum;
       continue;
     }
-    host_->on_frame(now, std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*),
-                                                       m->data_len));
+    const std::span<const std::uint8_t> frame(rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len);
+    if (on_probe) {
+      ProbeSeen p;
+      if (peek_probe(frame, p)) on_probe(now, p);
+    }
+    host_->on_frame(now, frame);
   }
   counters_.rx_frames += n;
   rte_pktmbuf_free_bulk(rx.data(), n);
@@ -67,7 +71,10 @@ void HostNode::transmit(TimeNs now) {
     // mtod + explicit lengths rather than rte_pktmbuf_append: GCC 12 misreads the latter.
     const std::size_t len = host_->next_frame(
         now, std::span<std::uint8_t>(rte_pktmbuf_mtod(spare_, std::uint8_t*), room_));
-    if (len == 0) break;
+    if (len == 0) {
+      egress_.idle_at(now);
+      break;
+    }
     spare_->data_len = static_cast<std::uint16_t>(len);
     spare_->pkt_len = static_cast<std::uint32_t>(len);
     const TimeNs done = egress_.serialize(now, len);

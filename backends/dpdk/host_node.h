@@ -8,10 +8,12 @@
 #include <rte_mbuf.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 
 #include "backends/dpdk/egress.h"
+#include "backends/dpdk/probe_peek.h"
 #include "transport/host.h"
 
 namespace ptcp::dpdk {
@@ -60,6 +62,9 @@ class HostNode {
   // When this node next has something to do without input (used by tests and idle checks).
   TimeNs next_event() const;
   unsigned drain();  // frees frames on the emulated wire and the spare mbuf
+
+  // When set, called for every probe this host receives (before the core answers it).
+  std::function<void(TimeNs, const ProbeSeen&)> on_probe;
 
   Egress& egress() { return egress_; }
   const Egress& egress() const { return egress_; }

@@ -37,6 +37,12 @@ void SwitchNode::poll(TimeNs now) {
         rte_pktmbuf_free(m);
         continue;
       }
+      if (on_probe) {
+        ProbeSeen seen;
+        if (peek_probe(std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len), seen)) {
+          on_probe(now, seen);
+        }
+      }
       const sw::RxResult r = sw_.receive(
           now, p, std::span<std::uint8_t>(rte_pktmbuf_mtod(m, std::uint8_t*), m->data_len),
           as_handle(m));

@@ -7,9 +7,11 @@
 #include <rte_mbuf.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "backends/dpdk/egress.h"
+#include "backends/dpdk/probe_peek.h"
 #include "switch/switch.h"
 
 namespace ptcp::dpdk {
@@ -37,6 +39,9 @@ class SwitchNode {
   void poll(TimeNs now);
   // Frees every mbuf the switch and its links still hold; returns how many.
   unsigned drain();
+
+  // When set, called for every probe passing through (multi-process runs: barrier and end).
+  std::function<void(TimeNs, const ProbeSeen&)> on_probe;
 
   const std::vector<Egress>& egress() const { return egress_; }
   const SwitchNodeCounters& counters() const { return counters_; }

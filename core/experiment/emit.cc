@@ -211,6 +211,10 @@ std::string emit_toml(const Experiment& e) {
     for (const auto& s : e.testbed.eal_args) a.push_back(s);
     tb.insert("eal_args", a);
   }
+  if (e.testbed.idle != TestbedParams{}.idle) tb.insert("idle", e.testbed.idle);
+  if (e.testbed.barrier_timeout != TestbedParams{}.barrier_timeout) {
+    tb.insert("barrier_timeout", format_time(e.testbed.barrier_timeout));
+  }
   if (!e.testbed.nodes.empty()) {
     toml::table nodes;
     for (const TestbedNode& n : e.testbed.nodes) {

@@ -145,6 +145,11 @@ struct TestbedParams {
   double scale = 1.0;
   std::vector<TestbedNode> nodes;
   std::vector<std::string> eal_args;
+  // Multi-process runs (--node): what a node's loop does after each iteration ("spin":
+  // nothing, for dedicated cores; "yield": sched_yield, so several nodes can share a core),
+  // and how long (wall clock, never scaled) a node waits for the others at the start barrier.
+  std::string idle = "spin";
+  TimeNs barrier_timeout = 60 * kNsPerSec;
 };
 
 struct Experiment {

@@ -639,6 +639,8 @@ TestbedParams parse_testbed(Section& s, const Topology& t) {
   TestbedParams p;
   p.scale = s.number("scale", 1.0, 1e-3, 1e6);
   p.eal_args = s.str_list("eal_args");
+  p.idle = s.choice("idle", p.idle, {"spin", "yield"});
+  p.barrier_timeout = s.time("barrier_timeout", p.barrier_timeout, kNsPerMs, 3600 * kNsPerSec);
   if (const toml::node* n = s.raw("nodes")) {
     const auto* tbl = n->as_table();
     if (tbl == nullptr) s.fail("nodes", "expected [testbed.nodes.<name>] tables");

@@ -30,12 +30,11 @@ void expect_complete_folder(const fs::path& out) {
 TEST(DpdkCommand, IncastScaledWritesTheWholeFolder) {
   TempDir dir("cmd-incast");
   const fs::path out = dir.path() / "incast";
-  // incast-10to1 at scale 100, the burst's flows 200 KB and the long flow given a size (2 MB,
-  // still running when the burst arrives), so every flow must finish.
+  // incast-10to1 at scale 100 with the burst's flows at 200 KB. The long flow stops at 6 ms
+  // (Host::stop_flow) and then completes with the bytes it sent: every flow must finish.
   const Outcome o = shell(powertcp() + " run " + shipped("incast-10to1") +
                               " --backend dpdk --quiet --out " + out.string() +
-                              " --set testbed.scale=100 --set workload.1.bytes=200KB"
-                              " --set workload.0.flows.0.size=2MB" + kEal,
+                              " --set testbed.scale=100 --set workload.1.bytes=200KB" + kEal,
                           dir.path());
   ASSERT_EQ(o.code, 0) << o.err;
   expect_complete_folder(out);
@@ -52,6 +51,14 @@ TEST(DpdkCommand, IncastScaledWritesTheWholeFolder) {
     EXPECT_GE(sd, 1.0) << "flow " << r.at("flow_id");
   }
   EXPECT_EQ(ids.size(), 11u);
+  // The long flow (id 0) ran from 0 to its stop at 6 ms (its size is what it sent by then:
+  // about 4 MB here, sharing h0's link with the burst); its end is after the stop.
+  const auto& lf = fct.front();
+  ASSERT_EQ(lf.at("flow_id"), "0");
+  EXPECT_GT(std::stoull(lf.at("size_bytes")), 2'000'000u);
+  EXPECT_GE(std::stoll(lf.at("end_ns")), 6'000'000);
+  std::printf("long flow: %s bytes by its stop, done at %s ns\n", lf.at("size_bytes").c_str(),
+              lf.at("end_ns").c_str());
   const auto meta = read_json(out / "meta.json");
   const auto& c = meta["counters"];
   std::printf("incast-10to1 at scale 100 (200 KB burst): min slowdown %.3f, stalls %llu "
