@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace ptcp::test {
 
 std::vector<Scenario> scenarios() {
@@ -113,6 +115,17 @@ void check_scenario_counters(const Scenario& s, const faults::FaultCounters& f,
       EXPECT_GT(malformed, 0u);
       break;
   }
+}
+
+void print_count_line(const char* runner, const std::string& name, const faults::FaultCounters& f,
+                      std::uint64_t retransmits, std::uint64_t timeouts) {
+  std::printf("faults scenario %s %s: judged=%llu lost=%llu reordered=%llu duplicated=%llu "
+              "corrupted=%llu retransmits=%llu timeouts=%llu\n",
+              runner, name.c_str(), static_cast<unsigned long long>(f.frames),
+              static_cast<unsigned long long>(f.lost()), static_cast<unsigned long long>(f.reordered),
+              static_cast<unsigned long long>(f.duplicated),
+              static_cast<unsigned long long>(f.corrupted),
+              static_cast<unsigned long long>(retransmits), static_cast<unsigned long long>(timeouts));
 }
 
 }  // namespace ptcp::test

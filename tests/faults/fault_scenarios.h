@@ -30,4 +30,10 @@ void check_scenario_counters(const Scenario& s, const faults::FaultCounters& f,
                              std::uint64_t retransmits, std::uint64_t timeouts,
                              std::uint64_t malformed, const HostDetail* detail);
 
+// One machine-readable line per run, summed by scripts/test (ctest runs each test case in its
+// own process, so per-binary totals would not add up):
+//   faults scenario <runner> <name>: judged=N lost=N reordered=N duplicated=N corrupted=N retransmits=N timeouts=N
+void print_count_line(const char* runner, const std::string& name, const faults::FaultCounters& f,
+                      std::uint64_t retransmits, std::uint64_t timeouts);
+
 }  // namespace ptcp::test

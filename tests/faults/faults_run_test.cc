@@ -38,6 +38,7 @@ TEST_P(FaultRun, EveryFlowCompletesAndEveryByteIsVerified) {
   const exp::Experiment e = exp::parse_experiment(scenario_text(sc), "mem/" + sc.name + ".toml", {}, nullptr);
   const FaultRunSummary s = run_in_test_network(e, 2 * kNsPerSec);
   std::printf("[%s] %s\n", sc.name.c_str(), describe(s).c_str());
+  print_count_line("test-network", sc.name, s.faults, s.retransmits, s.timeouts);
   ++totals->runs;
   add(totals->faults, s.faults);
   totals->retransmits += s.retransmits;

@@ -68,6 +68,7 @@ TEST_P(Ns3FaultRun, EveryFlowCompletesAndEveryByteIsVerified) {
               static_cast<unsigned long long>(f.corrupted),
               static_cast<unsigned long long>(retransmits), static_cast<unsigned long long>(timeouts),
               static_cast<unsigned long long>(malformed), static_cast<double>(st.sim_end_ns) / 1e6);
+  print_count_line("ns3", sc.name, f, retransmits, timeouts);
   ++totals->runs;
   add(totals->faults, f);
   totals->retransmits += retransmits;
