@@ -20,6 +20,14 @@ int cmd_run(const RunArgs& a);
 // "backend ns3 is not built (install libns3-dev and rebuild)" or "unknown backend ...".
 std::string missing_backend_message(const std::string& name);
 
+// powertcp merge PART... --out DIR: the parts of a multi-process run (--node) as one folder.
+struct MergeArgs {
+  std::vector<std::string> parts;
+  std::string out;
+  bool force = false;
+};
+int cmd_merge(const MergeArgs& a);
+
 int cmd_validate(const std::string& file, const std::vector<std::string>& sets, bool print_toml);
 int cmd_list();
 

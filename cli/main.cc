@@ -72,6 +72,12 @@ int main(int argc, char** argv) {
   model_cmd->add_flag("--force", model.force, "replace an existing results folder");
   model_cmd->add_flag("--quiet,-q", model.quiet, "no progress line or summary");
 
+  ptcp::cli::MergeArgs merge;
+  auto* merge_cmd = app.add_subcommand("merge", "join the parts of a multi-process run (run --node) into one results folder");
+  merge_cmd->add_option("parts", merge.parts, "the nodes' results folders")->required();
+  merge_cmd->add_option("--out,-o", merge.out, "results folder to write")->required();
+  merge_cmd->add_flag("--force", merge.force, "replace an existing results folder");
+
   auto* list_cmd = app.add_subcommand("list", "congestion-control algorithms and their parameters");
 
   ptcp::cli::SweepArgs sweep;
@@ -91,6 +97,7 @@ int main(int argc, char** argv) {
   }
   auto rest = [](CLI::App* c) { return c->remaining(); };
   if (*run_cmd) return ptcp::cli::cmd_run(run);
+  if (*merge_cmd) return ptcp::cli::cmd_merge(merge);
   if (*val_cmd) return ptcp::cli::cmd_validate(vfile, vsets, vtoml);
   if (*model_cmd) return ptcp::cli::cmd_model(model);
   if (*list_cmd) return ptcp::cli::cmd_list();

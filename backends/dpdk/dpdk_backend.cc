@@ -68,7 +68,7 @@ void fill_results(const exp::Experiment& scaled, const TestbedRun& run, exp::Res
     marks += pc.marked;
   }
   std::uint64_t retx = 0, timeouts = 0, host_malformed = 0, payload_err = 0, misdelivered = 0;
-  std::uint64_t host_pauses_rx = 0;
+  std::uint64_t host_pauses_rx = 0, probes_answered = 0, control_overflow = 0;
   for (const auto& hc : run.host_counters) {
     retx += hc.retransmits;
     timeouts += hc.timeouts;
@@ -76,6 +76,8 @@ void fill_results(const exp::Experiment& scaled, const TestbedRun& run, exp::Res
     payload_err += hc.payload_errors;
     misdelivered += hc.misdelivered;
     host_pauses_rx += hc.pauses_received;
+    probes_answered += hc.probes_answered;
+    control_overflow += hc.control_overflow;
   }
   std::uint64_t line_full = 0, dev_busy = 0, alloc_fail = 0, multiseg = 0;
   for (const auto& ec : run.egress_counters) {
@@ -109,6 +111,8 @@ void fill_results(const exp::Experiment& scaled, const TestbedRun& run, exp::Res
   c["no_route"] = no_route;
   c["misdelivered"] = misdelivered;
   c["pauses_received_by_hosts"] = host_pauses_rx;
+  c["probes_answered"] = probes_answered;
+  c["control_overflow"] = control_overflow;
   c["flows_received_verified"] = run.received.size();
   c["max_buffer_used_bytes"] = run.max_buffer_used;
   // The loop's watch on itself (times unscaled, like every time in the results).
@@ -216,6 +220,7 @@ TestbedRun run_node(const exp::RunInput& in, const exp::RunOptions& ro, exp::Res
   fill_results(e, run, out);
   out.counters["barrier_wait_wall_ns"] = static_cast<std::uint64_t>(std::max<TimeNs>(info.barrier_wait, 0));
   out.counters["ended_by_stop"] = info.saw_stop ? 1 : 0;
+  if (!info.unacked.empty()) out.info["control_unacked"] = info.unacked;
   out.info["testbed"] = "node " + info.node + " of a multi-process run";
   out.info["node"] = info.node;
   out.info["node_devices"] = join(info.devices);

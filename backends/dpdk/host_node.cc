@@ -27,15 +27,16 @@ void HostNode::reset_host(const transport::HostConfig& cfg) {
 }
 
 void HostNode::poll(TimeNs now) {
-  receive(now);
+  now = receive(now);
   if (now >= wake_) transmit(now);
   egress_.flush(now);
 }
 
-void HostNode::receive(TimeNs now) {
+TimeNs HostNode::receive(TimeNs now) {
   std::array<rte_mbuf*, Egress::kBurst> rx;
   const std::uint16_t n = rte_eth_rx_burst(egress_.port(), egress_.queue(), rx.data(), Egress::kBurst);
-  if (n == 0) return;
+  if (n == 0) return now;
+  if (rx_clock_ != nullptr) now = std::max(now, rx_clock_->now());
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = rx[i];
     if (m->nb_segs != 1) {
@@ -57,6 +58,7 @@ void HostNode::receive(TimeNs now) {
   counters_.rx_frames += n;
   rte_pktmbuf_free_bulk(rx.data(), n);
   wake_ = now;  // a frame may have made an ACK or new data due
+  return now;
 }
 
 void HostNode::transmit(TimeNs now) {

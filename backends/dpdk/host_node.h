@@ -14,6 +14,7 @@
 
 #include "backends/dpdk/egress.h"
 #include "backends/dpdk/probe_peek.h"
+#include "backends/dpdk/tsc_clock.h"
 #include "transport/host.h"
 
 namespace ptcp::dpdk {
@@ -63,6 +64,9 @@ class HostNode {
   TimeNs next_event() const;
   unsigned drain();  // frees frames on the emulated wire and the spare mbuf
 
+  // Multi-process runs: frames from other processes arrive while this one is descheduled, so
+  // received frames take the clock read after rx_burst, not the iteration's (older) time.
+  void set_rx_clock(const TscClock* c) { rx_clock_ = c; }
   // When set, called for every probe this host receives (before the core answers it).
   std::function<void(TimeNs, const ProbeSeen&)> on_probe;
 
@@ -72,7 +76,7 @@ class HostNode {
   std::uint64_t tx_bytes() const { return tx_bytes_; }  // frame bytes put on the link
 
  private:
-  void receive(TimeNs now);
+  TimeNs receive(TimeNs now);  // returns the time it used (see set_rx_clock)
   void transmit(TimeNs now);
 
   std::unique_ptr<transport::Host> host_;
@@ -82,6 +86,7 @@ class HostNode {
   TimeNs wake_ = 0;            // earliest time transmit() may have something
   std::uint16_t room_ = 0;     // writable bytes in an mbuf
   bool rx_cksum_offload_ = false;
+  const TscClock* rx_clock_ = nullptr;
   HostNodeCounters counters_{};
   std::uint64_t tx_bytes_ = 0;
 

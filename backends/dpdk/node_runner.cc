@@ -112,9 +112,11 @@ NodeRunner::NodeRunner(const exp::Experiment& e, std::vector<exp::Flow> flows, s
     host_cfg_ = exp::host_config(e, node);
     host_ = std::make_unique<HostNode>(host_cfg_, std::move(eg.front()), pool_->get());
     host_->set_rx_cksum_offload(rx_cksum);
+    host_->set_rx_clock(&clock_);
   } else {
     switch_ = std::make_unique<SwitchNode>(exp::switch_config(e, node, {.paced = true}), std::move(eg), pool_->get());
     exp::add_routes(e, node, switch_->core());
+    switch_->set_rx_clock(&clock_);
   }
   retry_ = std::max<TimeNs>(8 * e.cc.base_rtt, 2 * kNsPerMs);
   rtt_to_.assign(t.nodes().size(), 0);
@@ -153,6 +155,7 @@ void NodeRunner::pump(TimeNs now) {
     }
     host_->send_probe(now, p.dst, control::encode(static_cast<Msg>(p.msg), v));
     p.sent = now;
+    ++p.tries;
   }
 }
 
@@ -274,6 +277,7 @@ TestbedRun NodeRunner::run_host() {
   TimeNs next_f = 0, next_l = 0, wall_progress = t0;
   std::size_t next_flow = 0, next_stop = 0;
   bool measured = false, tau_decided = false, done_sent = false, stop_sent = false;
+  TimeNs stop_sent_at = 0;
   TimeNs prev = t0;
   out.probe_loop.stall_threshold = std::max<TimeNs>(tau / 10, 1);
   while (true) {
@@ -394,6 +398,7 @@ TestbedRun NodeRunner::run_host() {
       }
       if (info_.coordinator && !stop_sent && std::all_of(done_from.begin(), done_from.end(), [](bool b) { return b; })) {
         stop_sent = true;
+        stop_sent_at = now;
         for (std::uint32_t h = 0; h < hosts; ++h) {
           if (h != node_) send_control(h, msg_code(Msg::kStop), 0);
         }
@@ -401,7 +406,9 @@ TestbedRun NodeRunner::run_host() {
       if (info_.coordinator && stop_sent && !stop_seen) {
         bool all = true;
         for (std::uint32_t h = 0; h < hosts; ++h) all = all && (h == node_ || acked(h, msg_code(Msg::kStop)));
-        if (all) {
+        // A host ends soon after its STOP, so a lost reply is never repeated: give up after
+        // the time the switches wait too (the miss is listed in control_unacked).
+        if (all || now >= stop_sent_at + 3 * retry_ + 8 * tau) {
           stop_seen = true;
           stop_at = now;
         }
@@ -432,6 +439,12 @@ TestbedRun NodeRunner::run_host() {
   }
   out.base_rtt_used = tau;
   info_.barrier_wait = epoch - t0;
+  static const char* kNames[] = {"MEASURE", "READY", "TAU", "GO", "DONE", "STOP"};
+  for (const Pending& p : pending_) {
+    if (p.acked) continue;
+    info_.unacked += (info_.unacked.empty() ? "" : " ") + std::string(kNames[p.msg & 0xff]) + "->" +
+                     t.node(p.dst).name + " x" + std::to_string(p.tries);
+  }
   for (auto& r : out.completed) {
     r.start_ns -= epoch;
     r.end_ns -= epoch;

@@ -47,6 +47,7 @@ struct NodeRunInfo {
   std::vector<std::string> devices;
   TimeNs barrier_wait = 0;  // from start-up to the epoch (wall ns)
   bool saw_stop = false;    // ended by the coordinator's STOP (not by the hard stop)
+  std::string unacked;      // control messages never acknowledged ("STOP->h2 x5 ...")
 };
 
 class NodeRunner {
@@ -67,6 +68,7 @@ class NodeRunner {
     std::uint16_t msg = 0;
     std::uint64_t value = 0;
     TimeNs sent = -1;
+    unsigned tries = 0;
     bool acked = false;
   };
   TestbedRun run_host();

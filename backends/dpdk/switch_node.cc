@@ -30,6 +30,7 @@ void SwitchNode::poll(TimeNs now) {
     std::array<rte_mbuf*, Egress::kBurst> rx;
     const std::uint16_t n = rte_eth_rx_burst(egress_[p].port(), egress_[p].queue(), rx.data(), Egress::kBurst);
     counters_.rx_frames += n;
+    if (n != 0 && rx_clock_ != nullptr) now = std::max(now, rx_clock_->now());
     for (std::uint16_t i = 0; i < n; ++i) {
       rte_mbuf* m = rx[i];
       if (m->nb_segs != 1) {

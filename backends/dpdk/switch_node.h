@@ -12,6 +12,7 @@
 
 #include "backends/dpdk/egress.h"
 #include "backends/dpdk/probe_peek.h"
+#include "backends/dpdk/tsc_clock.h"
 #include "switch/switch.h"
 
 namespace ptcp::dpdk {
@@ -40,6 +41,8 @@ class SwitchNode {
   // Frees every mbuf the switch and its links still hold; returns how many.
   unsigned drain();
 
+  // Multi-process runs: arrivals take the clock read after rx_burst (see HostNode).
+  void set_rx_clock(const TscClock* c) { rx_clock_ = c; }
   // When set, called for every probe passing through (multi-process runs: barrier and end).
   std::function<void(TimeNs, const ProbeSeen&)> on_probe;
 
@@ -53,7 +56,8 @@ class SwitchNode {
   std::vector<Egress> egress_;
   rte_mempool* pool_;
   rte_mbuf* pfc_spare_ = nullptr;  // a PFC frame is written here; kept until one is due
-  std::vector<TimeNs> next_dep_;  // cached next_departure() per port
+  std::vector<TimeNs> next_dep_;
+  const TscClock* rx_clock_ = nullptr;  // cached next_departure() per port
   SwitchNodeCounters counters_{};
 };
 
