@@ -34,12 +34,12 @@ FluidModel::FluidModel(ModelConfig config) : c_(std::move(config)), n_(c_.flows.
     d_min = std::min(d_min, f.base_rtt);
   }
   h_ = c_.step > 0 ? c_.step : d_min / 50;
-  // Delayed lookups inside an RK4 step reach t + h - RTT; they must fall in the recorded past.
-  if (h_ > 0.5 * d_min) {
+  // Delayed lookups inside an RK4 step reach t + h - d/2; they must fall in the recorded past.
+  if (h_ > 0.25 * d_min) {
     throw std::invalid_argument("fluid model: step " + std::to_string(h_) +
-                                " s is not below half the smallest RTT");
+                                " s is not below a quarter of the smallest RTT");
   }
-  x_ = Eigen::VectorXd::Zero(ix(1 + 3 * n_));
+  x_ = Eigen::VectorXd::Zero(ix(3 + 3 * n_));
   for (std::size_t i = 0; i < n_; ++i) {
     x_(w_idx(i)) = std::max(c_.flows[i].host_rate * c_.tau, c_.min_window);  // line rate
     x_(s_idx(i)) = 1.0;  // Gamma_s and HPCC's U both start at 1
@@ -94,9 +94,37 @@ double FluidModel::past_arrival(double t) const {
   return (1 - a) * history_[j].in + a * history_[j + 1].in;
 }
 
-double FluidModel::raw_signal(std::size_t i, double tp) const {
-  const double q = std::max(past(0, tp), 0.0);
-  const double in = past_arrival(tp);
+double FluidModel::arrivals_reached(double bytes) const {
+  const Eigen::Index a = a_idx();
+  if (history_.front().x(a) >= bytes) return history_.front().t;
+  std::size_t lo = 0, hi = history_.size() - 1;  // A(lo) < bytes
+  if (history_[hi].x(a) < bytes) return history_[hi].t;
+  while (hi - lo > 1) {  // A(hi) >= bytes
+    const std::size_t mid = (lo + hi) / 2;
+    (history_[mid].x(a) < bytes ? lo : hi) = mid;
+  }
+  const double a0 = history_[lo].x(a), a1 = history_[hi].x(a);
+  const double frac = a1 > a0 ? (bytes - a0) / (a1 - a0) : 1.0;
+  return history_[lo].t + frac * (history_[hi].t - history_[lo].t);
+}
+
+FluidModel::Echo FluidModel::echo(std::size_t i, double t, double q_now) const {
+  const double d = c_.flows[i].base_rtt;
+  if (c_.feedback == Feedback::kOneRtt) {
+    const double tp = t - (d + q_now / c_.b);
+    return Echo{tp, tp, tp};
+  }
+  const double t_deq = t - d / 2;
+  const double t_enq =
+      past(0, t_deq) > 0 ? std::min(arrivals_reached(past(d_idx(), t_deq)), t_deq) : t_deq;
+  return Echo{t_enq - d / 2, t_enq, t_deq};
+}
+
+double FluidModel::raw_signal(std::size_t i, const Echo& e) const {
+  // INT describes the queue when the packet left it; an RTT sample, when it entered.
+  const double at = c_.law == Law::kThetaPowerTcp ? e.t_enq : e.t_deq;
+  const double q = std::max(past(0, at), 0.0);
+  const double in = past_arrival(at);
   const double b = c_.b, tau = c_.tau;
   double s = 0;
   switch (c_.law) {
@@ -121,20 +149,22 @@ Eigen::VectorXd FluidModel::derivative(double t, const Eigen::VectorXd& x) const
   const double q = std::max(x(0), 0.0);
   const double in = arrival(t, x);
   dx(0) = (q > 0 || in > c_.b) ? in - c_.b : 0.0;
+  dx(a_idx()) = in;
+  dx(d_idx()) = (q > 0 || in > c_.b) ? c_.b : in;
   for (std::size_t i = 0; i < n_; ++i) {
     const FlowSpec& f = c_.flows[i];
     if (!sending_at(i, t, x)) continue;  // not started, stopped or done: frozen
     dx(sent_idx(i)) = rate_of(i, t, x);
-    const double tp = t - (f.base_rtt + q / c_.b);
-    if (tp < f.start) continue;  // no feedback yet: the first ACK only stores state
-    const double sig = raw_signal(i, tp);
+    const Echo e = echo(i, t, q);
+    if (e.t_send < f.start) continue;  // no feedback yet: the first ACK only stores state
+    const double sig = raw_signal(i, e);
     double s = sig;
     if (c_.smoothing) {
       s = x(s_idx(i));
       dx(s_idx(i)) = (sig - s) / c_.tau;
     }
     s = std::max(s, c_.min_norm);
-    const double w_old = past(w_idx(i), tp);
+    const double w_old = past(w_idx(i), e.t_send);
     const double w = x(w_idx(i));
     double target = 0, gain = 0;
     if (c_.law == Law::kHpcc) {
@@ -161,6 +191,7 @@ void FluidModel::step_once() {
   x_ += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
   t_ = history_.front().t + h_ * static_cast<double>(history_.size());  // no drift in t
   x_(0) = std::max(x_(0), 0.0);
+  q_max_ = std::max(q_max_, x_(0));
   for (std::size_t i = 0; i < n_; ++i) {
     const double cap = std::max(c_.flows[i].host_rate * c_.tau, c_.min_window);
     x_(w_idx(i)) = std::clamp(x_(w_idx(i)), c_.min_window, cap);
@@ -179,7 +210,7 @@ void FluidModel::advance_to(double t) {
 }
 
 double FluidModel::acked(std::size_t i) const {
-  return std::min(past(sent_idx(i), t_ - rtt(i)), c_.flows[i].size);
+  return std::min(past(sent_idx(i), echo(i, t_, queue()).t_send), c_.flows[i].size);
 }
 
 void FluidModel::record() { history_.push_back(Past{t_, arrival(t_, x_), x_}); }
@@ -190,7 +221,7 @@ void FluidModel::trim() {
   // keeps the uniform spacing lookups rely on.)
   double d_max = 0;
   for (const auto& f : c_.flows) d_max = std::max(d_max, f.base_rtt);
-  const double keep = 2 * (d_max + x_(0) / c_.b) + 8 * h_;
+  const double keep = 2 * (d_max + q_max_ / c_.b) + 8 * h_;
   while (history_.size() > 2 && history_[1].t < t_ - keep) history_.pop_front();
 }
 

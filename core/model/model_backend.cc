@@ -54,6 +54,7 @@ ModelConfig model_config(const exp::Experiment& e, const std::vector<exp::Flow>&
   c.eta = cc::param_or(p, "eta", 0.95);
   c.min_window = pkt;
   c.min_norm = cc::kPowerMinNorm;
+  c.feedback = Feedback::kFifo;
   if (c.law == Law::kPowerTcp) {
     const auto interval = cc::param_opt(p, "update_interval");
     // 0 means every ACK in the implementation; the fluid law needs an interval: tau.
@@ -200,7 +201,8 @@ void run_model(const exp::RunInput& in, const exp::RunOptions& opt, exp::Results
   out.counters["base_rtt_used_ns"] = static_cast<std::uint64_t>(to_ns(config.tau));
   out.info["model"] = std::string("delayed-feedback fluid model, ") + to_string(config.law) +
                       ", RK4 step " + std::to_string(m.step() * 1e9) + " ns, signal smoothing " +
-                      (config.smoothing ? "on" : "off");
+                      (config.smoothing ? "on" : "off") + ", feedback " +
+                      (config.feedback == Feedback::kFifo ? "through the FIFO queue" : "one RTT back");
   out.info["model_bottleneck"] = topo.port(bn.port).name;
 }
 

@@ -38,8 +38,9 @@ void expect_power_equilibrium(ModelConfig c, double until) {
   double sum_beta = 0;
   for (const auto& f : m.config().flows) sum_beta += f.beta;
   const double w_e = kB * kTau + sum_beta;
-  std::printf("%s smoothing %s: total window %.1f B (closed form %.1f), queue %.1f B (%.1f)\n",
-              to_string(m.config().law), m.config().smoothing ? "on" : "off", m.total_window(), w_e,
+  std::printf("%s smoothing %s, feedback %s: total window %.1f B (closed form %.1f), queue %.1f B (%.1f)\n",
+              to_string(m.config().law), m.config().smoothing ? "on" : "off",
+              m.config().feedback == Feedback::kFifo ? "fifo" : "one-rtt", m.total_window(), w_e,
               m.queue(), sum_beta);
   EXPECT_LT(rel(m.total_window(), w_e), 0.01);
   EXPECT_LT(rel(m.queue(), sum_beta), 0.01);
@@ -51,10 +52,13 @@ void expect_power_equilibrium(ModelConfig c, double until) {
 }
 
 TEST(FluidModel, PowerTcpEquilibriumIsTheClosedForm) {
-  for (const bool smoothing : {true, false}) {
-    ModelConfig c = base(Law::kPowerTcp, {1000, 2000, 3000, 4000});
-    c.smoothing = smoothing;
-    expect_power_equilibrium(c, 8e-3);
+  for (const Feedback fb : {Feedback::kOneRtt, Feedback::kFifo}) {
+    for (const bool smoothing : {true, false}) {
+      ModelConfig c = base(Law::kPowerTcp, {1000, 2000, 3000, 4000});
+      c.smoothing = smoothing;
+      c.feedback = fb;
+      expect_power_equilibrium(c, 8e-3);
+    }
   }
 }
 
@@ -64,16 +68,21 @@ TEST(FluidModel, PowerTcpEqualBetasShareEqually) {
 }
 
 TEST(FluidModel, ThetaPowerTcpEquilibriumIsTheClosedForm) {
-  for (const bool smoothing : {true, false}) {
-    ModelConfig c = base(Law::kThetaPowerTcp, {1500, 1500, 3000});
-    c.smoothing = smoothing;
-    expect_power_equilibrium(c, 10e-3);
+  for (const Feedback fb : {Feedback::kOneRtt, Feedback::kFifo}) {
+    for (const bool smoothing : {true, false}) {
+      ModelConfig c = base(Law::kThetaPowerTcp, {1500, 1500, 3000});
+      c.smoothing = smoothing;
+      c.feedback = fb;
+      expect_power_equilibrium(c, 10e-3);
+    }
   }
 }
 
 TEST(FluidModel, HpccSettlesAtEtaUtilization) {
+  for (const Feedback fb : {Feedback::kOneRtt, Feedback::kFifo}) {
   const double w_ai = 400;
   ModelConfig c = base(Law::kHpcc, {w_ai, w_ai});
+  c.feedback = fb;
   FluidModel m(c);
   m.advance_to(5e-3);
   // Empty queue, U = W/(b*tau); each flow's fixed point w = w*eta/U + W_AI gives
@@ -86,6 +95,7 @@ TEST(FluidModel, HpccSettlesAtEtaUtilization) {
   EXPECT_LT(rel(util, w_e / (kB * kTau)), 0.01);
   EXPECT_LT(m.queue(), 1.0);
   EXPECT_LT(rel(m.window(0), m.window(1)), 0.01);
+  }
 }
 
 // Fits ln|W(t) - W_e| = a - t/T over the samples whose error is between 50% and 1% of the
@@ -136,6 +146,7 @@ TEST(FluidModel, ConvergenceTimeConstantIsDtOverGamma) {
 
 TEST(FluidModel, FlowsJoinLeaveAndFinish) {
   ModelConfig c = base(Law::kPowerTcp, {2000, 2000});
+  c.feedback = Feedback::kFifo;
   c.flows[1].start = 2e-3;
   c.flows[1].stop = 4e-3;
   c.flows[0].size = 2.5e6;  // bytes: 0.8 ms alone at 25G, longer once shared
@@ -161,7 +172,7 @@ TEST(FluidModel, FlowsJoinLeaveAndFinish) {
   EXPECT_NEAR(m.finish_time(0), want, 2 * m.step() + 1e-9);
 }
 
-TEST(FluidModel, RejectsAStepAboveHalfTheRtt) {
+TEST(FluidModel, RejectsAStepAboveAQuarterOfTheRtt) {
   ModelConfig c = base(Law::kPowerTcp, {1000});
   c.step = kTau;
   EXPECT_THROW(FluidModel{c}, std::invalid_argument);
