@@ -4,6 +4,8 @@
 #include <rte_version.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -29,6 +31,30 @@ std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& a : v) s += (s.empty() ? "" : " ") + a;
   return s;
+}
+
+// POWERTCP_DPDK_PCAP="DIR:PORT[,PORT...]" (port names such as tor0->h0): pcapng per port.
+void pcap_from_env(const exp::Experiment& e, TestbedOptions& o) {
+  const char* v = std::getenv("POWERTCP_DPDK_PCAP");
+  if (v == nullptr || *v == '\0') return;
+  const std::string s(v);
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) {
+    throw exp::BackendError("POWERTCP_DPDK_PCAP: expected DIR:PORT[,PORT...], got '" + s + "'");
+  }
+  o.capture_dir = s.substr(0, colon);
+  std::error_code ec;
+  std::filesystem::create_directories(o.capture_dir, ec);
+  if (ec) throw exp::BackendError("POWERTCP_DPDK_PCAP: cannot create " + o.capture_dir + ": " + ec.message());
+  for (std::size_t pos = colon + 1; pos <= s.size();) {
+    const auto comma = s.find(',', pos);
+    const std::string name = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    const auto id = e.topology->find_port(name);
+    if (!id) throw exp::BackendError("POWERTCP_DPDK_PCAP: no port named '" + name + "'");
+    o.capture_ports.push_back(*id);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
 }
 
 }  // namespace
@@ -162,6 +188,7 @@ TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::
     };
   }
   opt.stop_requested = ro.stop_requested;
+  if (opt.capture_ports.empty()) pcap_from_env(in.scaled, opt);
   TestbedRun run;
   try {
     VirtualTestbed tb(in.scaled, in.flows, std::move(opt));

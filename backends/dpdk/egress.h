@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 
+#include "backends/dpdk/capture.h"
 #include "backends/dpdk/delay_line.h"
 #include "common/units.h"
 #include "wire/format.h"
@@ -71,6 +72,7 @@ class Egress {
       unsigned n = 0;
       while (n < kBurst && line_.pop_due(now, burst[n])) ++n;
       if (n == 0) return;
+      if (capture_ != nullptr) capture_->record(port_, queue_, burst.data(), n);
       const std::uint16_t sent = rte_eth_tx_burst(port_, queue_, burst.data(), static_cast<std::uint16_t>(n));
       for (unsigned i = 0; i < sent; ++i) counters_.bytes += burst[i]->pkt_len;
       counters_.frames += sent;
@@ -95,6 +97,9 @@ class Egress {
     return n;
   }
   const EgressCounters& counters() const { return counters_; }
+  // Optional pcapng capture of what this end puts on the wire (null: none). A frame the
+  // device refuses for a moment is recorded again when it is retried.
+  void set_capture(PcapngCapture* c) { capture_ = c; }
 
   // Frames that can be on the emulated wire at once: minimum-size frames back to back over
   // the delay plus the catch-up window, and a burst of slack.
@@ -112,6 +117,7 @@ class Egress {
   TimeNs catch_up_;
   TimeNs free_at_ = 0;
   bool idle_ = false;  // idle_at() since the last frame: no catch-up
+  PcapngCapture* capture_ = nullptr;
   DelayLine<rte_mbuf*> line_;
   EgressCounters counters_{};
 };

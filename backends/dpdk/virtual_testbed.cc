@@ -65,10 +65,19 @@ VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> 
     popt.queues = fabric_->queues(d);
     setup_port(fabric_->devices()[d], pool_->get(), popt);
   }
+  captures_.resize(t.ports().size());
+  for (std::uint32_t gp : opt_.capture_ports) {
+    std::string file = t.port(gp).name;  // tor0->h0 -> tor0_to_h0.pcapng
+    if (const auto arrow = file.find("->"); arrow != std::string::npos) file.replace(arrow, 2, "_to_");
+    captures_[gp] = std::make_unique<PcapngCapture>(opt_.capture_dir + "/" + file + ".pcapng",
+                                                    "powertcp " + e.name + ": port " + t.port(gp).name);
+  }
   auto egress_of = [&](std::uint32_t gp) {
     const exp::Port& p = t.port(gp);
-    return Egress(ends_[gp].port, p.link.rate, p.link.delay,
-                  catch_up_for(p.link.rate, e.transport.mtu), ends_[gp].queue);
+    Egress eg(ends_[gp].port, p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu),
+              ends_[gp].queue);
+    eg.set_capture(captures_[gp].get());
+    return eg;
   };
 
   for (std::uint32_t n = 0; n < t.nodes().size(); ++n) {
@@ -93,6 +102,7 @@ VirtualTestbed::~VirtualTestbed() {
   hosts_.clear();
   switches_.clear();
   fabric_.reset();  // closes the devices before the pool goes
+  captures_.clear();
   pool_.reset();
 }
 

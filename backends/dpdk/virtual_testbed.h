@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/dpdk/capture.h"
 #include "backends/dpdk/host_node.h"
 #include "backends/dpdk/mempool.h"
 #include "backends/dpdk/port.h"
@@ -38,6 +39,10 @@ struct TestbedOptions {
   bool verify_payload = true;
   TimeNs probe_round_timeout = 200 * kNsPerMs;  // wall clock, per round
   std::vector<Injection> injections;
+  // pcapng capture: one file <capture_dir>/<port name>.pcapng per port id listed (what that
+  // link end sends), e.g. from POWERTCP_DPDK_PCAP=DIR:tor0->h0,h1->tor0.
+  std::string capture_dir;
+  std::vector<std::uint32_t> capture_ports;
   // Set by the command on SIGINT/SIGTERM: the run stops at the next iteration (interrupted).
   const std::atomic<bool>* stop_requested = nullptr;
   // Called about every 10 ms of wall time during the run (terminal progress).
@@ -143,6 +148,7 @@ class VirtualTestbed {
   TscClock clock_;
   std::unique_ptr<MbufPool> pool_;
   std::unique_ptr<RingFabric> fabric_;
+  std::vector<std::unique_ptr<PcapngCapture>> captures_;  // by global port id (mostly null)
   std::vector<QueueRef> ends_;  // global port id -> (DPDK port, queue)
   std::vector<std::unique_ptr<HostNode>> hosts_;            // by host index
   std::vector<std::unique_ptr<SwitchNode>> switches_;       // in node order

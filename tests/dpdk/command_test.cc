@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <set>
 
 #include "command_util.h"
@@ -124,6 +125,46 @@ TEST(DpdkCommand, MeasuredBaseRttIsUsedByTheHosts) {
   EXPECT_EQ(c["flows_finished"], 2);
   EXPECT_EQ(c["mbufs_free_end"], c["mbufs_free_start"]);
   EXPECT_NE(slurp(out / "experiment.toml").find("base_rtt = 'measured'"), std::string::npos);
+}
+
+// pcapng blocks: 4-byte type, 4-byte total length (host order as written), body.
+std::size_t count_packet_blocks(const std::string& bytes) {
+  std::size_t n = 0;
+  for (std::size_t off = 0; off + 12 <= bytes.size();) {
+    std::uint32_t type = 0, len = 0;
+    std::memcpy(&type, bytes.data() + off, 4);
+    std::memcpy(&len, bytes.data() + off + 4, 4);
+    if (len < 12 || off + len > bytes.size()) break;
+    if (type == 6) ++n;  // Enhanced Packet Block
+    off += len;
+  }
+  return n;
+}
+
+TEST(DpdkCommand, PcapngCaptureOfChosenPorts) {
+  TempDir dir("cmd-pcap");
+  const fs::path cap = dir.path() / "cap";
+  const Outcome o = shell("POWERTCP_DPDK_PCAP='" + cap.string() + ":h0->sw0,sw0->h2' " + powertcp() +
+                              " run " + shipped("pair-3node") + " -b dpdk -q -o " +
+                              (dir.path() / "r").string() +
+                              " --set testbed.scale=100 --set workload.0.flows.0.size=100KB"
+                              " --set workload.0.flows.1.size=100KB" + kEal,
+                          dir.path());
+  ASSERT_EQ(o.code, 0) << o.err;
+  const std::string up = slurp(cap / "h0_to_sw0.pcapng"), down = slurp(cap / "sw0_to_h2.pcapng");
+  ASSERT_GE(up.size(), 4u);
+  EXPECT_EQ(up.substr(0, 4), std::string("\x0a\x0d\x0d\x0a", 4));  // Section Header Block
+  // h0 sends 100 data packets (1000-byte payloads) plus probes; h2 gets both flows' data.
+  const std::size_t n_up = count_packet_blocks(up), n_down = count_packet_blocks(down);
+  std::printf("captured %zu frames on h0->sw0, %zu on sw0->h2\n", n_up, n_down);
+  EXPECT_GE(n_up, 100u);
+  EXPECT_GE(n_down, 200u);
+  EXPECT_FALSE(fs::exists(cap / "sw0_to_h0.pcapng"));  // only the ports asked for
+  const Outcome bad = shell("POWERTCP_DPDK_PCAP='" + cap.string() + ":nope' " + powertcp() + " run " +
+                                shipped("pair-3node") + " -b dpdk -q -o " + (dir.path() / "r2").string() + kEal,
+                            dir.path(), "bad");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.err.find("no port named 'nope'"), std::string::npos) << bad.err;
 }
 
 TEST(DpdkCommand, BadEalArgumentsFailWithoutAFolder) {
