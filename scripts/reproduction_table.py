@@ -40,7 +40,7 @@ def incast_table(name, runs):
     print(f"### {name}\n")
     print(f"simulated: {runs[0].meta.get('end_ns', 0) / 1e6:.1f} ms (run end incl. drain); "
           f"flows per run: {int(runs[0].meta['counters']['flows_total'])}\n")
-    print("| algorithm | peak queue (KB) | drain time (us) | link utilization after burst | "
+    print("| algorithm | peak queue (KB) | drain time (us) | utilization, burst to its last FCT | "
           "burst FCT max (ms) | p99 buffer tor0 (KB) | drops | pauses | retransmits | flows done |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     peaks = {}
@@ -53,7 +53,14 @@ def incast_table(name, runs):
         peak = m["queue.peak"].value if "queue.peak" in m else math.nan
         peaks[r.algorithm] = peak
         drain = m["queue.drain_time"].value if "queue.drain_time" in m else math.nan
-        util = m["link.utilization"].value if "link.utilization" in m else math.nan
+        # Utilization of the receiver's port from the burst until its last flow is done (or the
+        # run's end when some never finish).
+        port = M.bottleneck_port(r)
+        rate = M.port_rate_bps(r, port)
+        unfinished = len(burst) < int(c.get("flows_total", 0)) - (len(r.fct) - len(burst))
+        t_end = float(r.meta.get("end_ns", 0)) if unfinished or not len(burst) else \
+            float(burst["end_ns"].max())
+        util = M.utilization(r.links, port, ev, t_end, rate) if ev is not None and rate else math.nan
         print(f"| {r.algorithm} | {f(peak / 1e3, 1)} | {f(drain / 1e3, 1)} | {f(util, 3)} | "
               f"{f(burst['fct_ns'].max() / 1e6 if len(burst) else math.nan, 3)} | "
               f"{f(M.percentile(b, 99) / 1e3 if len(b) else math.nan, 1)} | {c.get('drops', 0)} | "
