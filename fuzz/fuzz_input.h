@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <span>
 
@@ -34,7 +35,7 @@ class Input {
 
 // A crash the fuzzer reports: an invariant of ours that does not hold.
 [[noreturn]] inline void invariant_failed(const char* what) {
-  __builtin_printf("invariant failed: %s\n", what);
+  std::fprintf(stderr, "invariant failed: %s\n", what);
   __builtin_trap();
 }
 #define PTCP_FUZZ_CHECK(cond) \
