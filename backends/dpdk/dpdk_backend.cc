@@ -238,6 +238,7 @@ TestbedRun run_node(const exp::RunInput& in, const exp::RunOptions& ro, exp::Res
     NodeRunner nr(e, in.flows, *id, opt);
     run = nr.run();
     info = nr.info();
+    info.probes_stalled_only = nr.probes_stalled_only();
   } catch (const DpdkError& err) {
     throw exp::BackendError(std::string("dpdk: ") + err.what());
   } catch (const std::invalid_argument& err) {
@@ -247,6 +248,7 @@ TestbedRun run_node(const exp::RunInput& in, const exp::RunOptions& ro, exp::Res
   fill_results(e, run, out);
   out.counters["barrier_wait_wall_ns"] = static_cast<std::uint64_t>(std::max<TimeNs>(info.barrier_wait, 0));
   out.counters["ended_by_stop"] = info.saw_stop ? 1 : 0;
+  out.counters["probe_pairs_stalled_only"] = info.probes_stalled_only;
   if (!info.unacked.empty()) out.info["control_unacked"] = info.unacked;
   out.info["testbed"] = "node " + info.node + " of a multi-process run";
   out.info["node"] = info.node;

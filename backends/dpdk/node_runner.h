@@ -47,6 +47,7 @@ struct NodeRunInfo {
   std::vector<std::string> devices;
   TimeNs barrier_wait = 0;  // from start-up to the epoch (wall ns)
   bool saw_stop = false;    // ended by the coordinator's STOP (not by the hard stop)
+  unsigned probes_stalled_only = 0;  // pairs measured only by probes that saw a stall
   std::string unacked;      // control messages never acknowledged ("STOP->h2 x5 ...")
 };
 
@@ -94,6 +95,13 @@ class NodeRunner {
   std::vector<Pending> pending_;
   std::vector<TimeNs> rtt_to_;  // by node: the smallest control-probe RTT seen
   std::uint32_t pool_free_start_ = 0;
+
+ public:
+  // Host pairs whose RTT came only from probes that saw a stall (an upper bound, not clean).
+  unsigned probes_stalled_only() const { return probes_stalled_only_; }
+
+ private:
+  unsigned probes_stalled_only_ = 0;
 };
 
 }  // namespace ptcp::dpdk
