@@ -34,7 +34,7 @@ std::string join(const std::vector<std::string>& v) {
 }
 
 // POWERTCP_DPDK_PCAP="DIR:PORT[,PORT...]" (port names such as tor0->h0): pcapng per port.
-void pcap_from_env(const exp::Experiment& e, TestbedOptions& o) {
+void pcap_from_env(const exp::Experiment& e, std::string& dir, std::vector<std::uint32_t>& ports) {
   const char* v = std::getenv("POWERTCP_DPDK_PCAP");
   if (v == nullptr || *v == '\0') return;
   const std::string s(v);
@@ -42,16 +42,16 @@ void pcap_from_env(const exp::Experiment& e, TestbedOptions& o) {
   if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) {
     throw exp::BackendError("POWERTCP_DPDK_PCAP: expected DIR:PORT[,PORT...], got '" + s + "'");
   }
-  o.capture_dir = s.substr(0, colon);
+  dir = s.substr(0, colon);
   std::error_code ec;
-  std::filesystem::create_directories(o.capture_dir, ec);
-  if (ec) throw exp::BackendError("POWERTCP_DPDK_PCAP: cannot create " + o.capture_dir + ": " + ec.message());
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw exp::BackendError("POWERTCP_DPDK_PCAP: cannot create " + dir + ": " + ec.message());
   for (std::size_t pos = colon + 1; pos <= s.size();) {
     const auto comma = s.find(',', pos);
     const std::string name = s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     const auto id = e.topology->find_port(name);
     if (!id) throw exp::BackendError("POWERTCP_DPDK_PCAP: no port named '" + name + "'");
-    o.capture_ports.push_back(*id);
+    ports.push_back(*id);
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }
@@ -188,7 +188,7 @@ TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::
     };
   }
   opt.stop_requested = ro.stop_requested;
-  if (opt.capture_ports.empty()) pcap_from_env(in.scaled, opt);
+  if (opt.capture_ports.empty()) pcap_from_env(in.scaled, opt.capture_dir, opt.capture_ports);
   TestbedRun run;
   try {
     VirtualTestbed tb(in.scaled, in.flows, std::move(opt));
@@ -225,6 +225,7 @@ TestbedRun run_node(const exp::RunInput& in, const exp::RunOptions& ro, exp::Res
   opt.use_measured_base_rtt = e.cc.base_rtt_measured;
   opt.barrier_timeout = e.testbed.barrier_timeout;
   opt.yield = e.testbed.idle == "yield";
+  pcap_from_env(e, opt.capture_dir, opt.capture_ports);
   opt.stop_requested = ro.stop_requested;
   if (ro.progress) {
     const TimeNs end = e.run.duration + e.run.drain_limit;

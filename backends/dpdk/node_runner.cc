@@ -107,6 +107,13 @@ NodeRunner::NodeRunner(const exp::Experiment& e, std::vector<exp::Flow> flows, s
   for (std::size_t i = 0; i < ports_.size(); ++i) {
     const exp::Port& p = t.port(n.ports[i]);
     eg.emplace_back(ports_[i], p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu));
+    if (std::find(opt_.capture_ports.begin(), opt_.capture_ports.end(), n.ports[i]) != opt_.capture_ports.end()) {
+      std::string file = p.name;  // tor0->h0 -> tor0_to_h0.pcapng
+      if (const auto arrow = file.find("->"); arrow != std::string::npos) file.replace(arrow, 2, "_to_");
+      captures_.push_back(std::make_unique<PcapngCapture>(opt_.capture_dir + "/" + file + ".pcapng",
+                                                          "powertcp " + e.name + ": port " + p.name));
+      eg.back().set_capture(captures_.back().get());
+    }
   }
   if (n.is_host()) {
     host_cfg_ = exp::host_config(e, node);
@@ -127,6 +134,7 @@ NodeRunner::~NodeRunner() {
   host_.reset();
   switch_.reset();
   for (std::uint16_t p : ports_) close_port(p);
+  captures_.clear();
   pool_.reset();
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/dpdk/capture.h"
 #include "backends/dpdk/host_node.h"
 #include "backends/dpdk/mempool.h"
 #include "backends/dpdk/switch_node.h"
@@ -37,6 +38,8 @@ struct NodeOptions {
   bool use_measured_base_rtt = false;
   TimeNs barrier_timeout = 60 * kNsPerSec;  // wall: links up, peers measured, GO received
   bool yield = false;  // sched_yield after every iteration (nodes sharing a core)
+  std::string capture_dir;                  // pcapng of the ports listed (this node's only)
+  std::vector<std::uint32_t> capture_ports;
   const std::atomic<bool>* stop_requested = nullptr;
   std::function<void(TimeNs run_now, std::size_t flows_done, std::size_t flows_total)> progress;
 };
@@ -86,6 +89,7 @@ class NodeRunner {
   NodeRunInfo info_;
   TscClock clock_;
   std::unique_ptr<MbufPool> pool_;
+  std::vector<std::unique_ptr<PcapngCapture>> captures_;
   std::vector<std::uint16_t> ports_;
   std::unique_ptr<HostNode> host_;
   std::unique_ptr<SwitchNode> switch_;

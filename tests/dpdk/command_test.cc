@@ -127,20 +127,6 @@ TEST(DpdkCommand, MeasuredBaseRttIsUsedByTheHosts) {
   EXPECT_NE(slurp(out / "experiment.toml").find("base_rtt = 'measured'"), std::string::npos);
 }
 
-// pcapng blocks: 4-byte type, 4-byte total length (host order as written), body.
-std::size_t count_packet_blocks(const std::string& bytes) {
-  std::size_t n = 0;
-  for (std::size_t off = 0; off + 12 <= bytes.size();) {
-    std::uint32_t type = 0, len = 0;
-    std::memcpy(&type, bytes.data() + off, 4);
-    std::memcpy(&len, bytes.data() + off + 4, 4);
-    if (len < 12 || off + len > bytes.size()) break;
-    if (type == 6) ++n;  // Enhanced Packet Block
-    off += len;
-  }
-  return n;
-}
-
 TEST(DpdkCommand, PcapngCaptureOfChosenPorts) {
   TempDir dir("cmd-pcap");
   const fs::path cap = dir.path() / "cap";

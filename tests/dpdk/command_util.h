@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -62,6 +63,20 @@ inline nlohmann::json read_json(const fs::path& p) { return nlohmann::json::pars
 
 inline std::string shipped(const std::string& name) {
   return std::string(POWERTCP_SOURCE_DIR) + "/experiments/" + name + ".toml";
+}
+
+// pcapng blocks: 4-byte type, 4-byte total length (host order as written), body.
+inline std::size_t count_packet_blocks(const std::string& bytes) {
+  std::size_t n = 0;
+  for (std::size_t off = 0; off + 12 <= bytes.size();) {
+    std::uint32_t type = 0, len = 0;
+    std::memcpy(&type, bytes.data() + off, 4);
+    std::memcpy(&len, bytes.data() + off + 4, 4);
+    if (len < 12 || off + len > bytes.size()) break;
+    if (type == 6) ++n;  // Enhanced Packet Block
+    off += len;
+  }
+  return n;
 }
 
 // A fresh directory for one test, removed afterwards unless PTCP_KEEP_TEST_DIRS is set.

@@ -42,8 +42,10 @@ TEST(MultiProcess, PairThreeNodeOverMemifMeetsRunsAndMerges) {
   const std::string run = std::string("timeout 60 ") + POWERTCP_EXE + " run " + exp_file.string() +
                           " -b dpdk -q --set cc.base_rtt=measured"
                           " --set workload.0.flows.0.size=300KB --set workload.0.flows.1.size=300KB";
+  // The switch also captures its port to h2 (pcapng), as a node's capture.
+  const std::string pcap = "POWERTCP_DPDK_PCAP='" + (dir.path() / "cap").string() + ":sw0->h2' ";
   auto node_cmd = [&](const std::string& node, int lcore) {
-    return "(" + run + " --node " + node + " -o " + (dir.path() / "parts" / node).string() + kEal +
+    return "(" + (node == "sw0" ? pcap : std::string()) + run + " --node " + node + " -o " + (dir.path() / "parts" / node).string() + kEal +
            " -l " + std::to_string(lcore) + " >" + (dir.path() / (node + ".log")).string() +
            " 2>&1; echo $? >" + (dir.path() / (node + ".rc")).string() + ")";
   };
@@ -84,6 +86,9 @@ TEST(MultiProcess, PairThreeNodeOverMemifMeetsRunsAndMerges) {
   // No upper bound: on a loaded machine the other nodes' descheduling adds to every probe's
   // flight (a load of 11 on the two cores gave 20-110 us); meta.json shows it.
 
+  const std::size_t captured = count_packet_blocks(slurp(dir.path() / "cap" / "sw0_to_h2.pcapng"));
+  std::printf("sw0 captured %zu frames to h2\n", captured);
+  EXPECT_GE(captured, 600u);  // both flows' 300 data packets each, plus probes and control
   const fs::path merged = dir.path() / "merged";
   const Outcome mo = shell(std::string(POWERTCP_EXE) + " merge " + (dir.path() / "parts/h0").string() +
                                " " + (dir.path() / "parts/h1").string() + " " +
