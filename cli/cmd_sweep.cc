@@ -122,10 +122,15 @@ std::set<std::string> settle_ended_jobs(const fs::path& dir, SweepIndex& x) {
     if (p.state == kStateSubmitted) jobs.insert(p.job.substr(0, p.job.find('_')));
   }
   for (const std::string& job : jobs) {
-    if (slurm_job_active(job)) {
-      active.insert(job);
-    } else {
+    std::string why;
+    const JobState st = slurm_job_state(job, &why);
+    if (st == JobState::kEnded) {
       collect_slurm(job, dir, x);
+    } else {
+      // Unknown counts as active: settling its points as failed, or rerunning them, while the
+      // job may still write into the folder would be wrong.
+      if (st == JobState::kUnknown) std::cerr << fmt::format("powertcp: cannot ask Slurm about job {}: {}\n", job, why);
+      active.insert(job);
     }
   }
   refresh_from_disk(dir, x);
@@ -195,8 +200,8 @@ int sweep_resume(const SweepArgs& a) {
   }
   const std::set<std::string> active = settle_ended_jobs(dir, x);
   if (!active.empty()) {
-    return bad_input(fmt::format("{}: Slurm job {} of this sweep is still queued or running; wait for "
-                                 "it (or scancel it) before resuming",
+    return bad_input(fmt::format("{}: Slurm job {} of this sweep is still queued or running (or Slurm "
+                                 "cannot be asked); wait for it (or scancel it) before resuming",
                                  dir.string(), *active.begin()));
   }
   const auto text = experiment_text(x.experiment);
@@ -249,7 +254,7 @@ int sweep_status(const SweepArgs& a) {
                              p.state == kStateFailed ? "  (" + p.reason + ")" : "",
                              p.state == kStateFailed ? "  log " + (dir / p.log).string() : "");
   }
-  for (const std::string& job : active) std::cout << "Slurm job " << job << " is still queued or running\n";
+  for (const std::string& job : active) std::cout << "Slurm job " << job << " is still queued or running (or unknown)\n";
   std::vector<std::size_t> all(x.points.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   if (!active.empty()) return kExitRunFailed;

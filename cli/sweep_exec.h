@@ -58,8 +58,11 @@ std::string submit_slurm(const std::string& exe, const std::filesystem::path& sw
 // Polls squeue until no task of the job is queued or running, printing counts when they change.
 void wait_slurm(const std::string& job_id, const std::filesystem::path& sweep_dir,
                 const std::vector<std::size_t>& todo, const SweepIndex& x);
-// Whether Slurm still lists the job (queued or running). False if Slurm does not know it.
-bool slurm_job_active(const std::string& job_id);
+// Whether Slurm still lists the job (queued or running): kEnded once Slurm does not know it any
+// more, kUnknown when it cannot be asked (no squeue, controller down), with squeue's words in
+// `why`.
+enum class JobState { kActive, kEnded, kUnknown };
+JobState slurm_job_state(const std::string& job_id, std::string* why = nullptr);
 // After the job: each point of the job whose folder is complete is ok; any other is failed, with
 // the exit code its task recorded and, if it has none, the reason Slurm's log gives.
 void collect_slurm(const std::string& job_id, const std::filesystem::path& sweep_dir, SweepIndex& x);

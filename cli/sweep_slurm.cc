@@ -211,9 +211,13 @@ std::string submit_slurm(const std::string& exe, const fs::path& sweep_dir, Swee
   return id;
 }
 
-bool slurm_job_active(const std::string& job_id) {
+JobState slurm_job_state(const std::string& job_id, std::string* why) {
   const Captured c = capture({"squeue", "-h", "-r", "-j", job_id, "-o", "%i"});
-  return c.code == 0 && !trim(c.output).empty();
+  if (c.code == 0) return trim(c.output).empty() ? JobState::kEnded : JobState::kActive;
+  // Once the controller forgets an ended job, squeue says so.
+  if (c.output.find("Invalid job id") != std::string::npos) return JobState::kEnded;
+  if (why != nullptr) *why = c.code == 127 ? "squeue not found" : trim(c.output);
+  return JobState::kUnknown;
 }
 
 void wait_slurm(const std::string& job_id, const fs::path& sweep_dir,
@@ -244,7 +248,7 @@ void wait_slurm(const std::string& job_id, const fs::path& sweep_dir,
       if (pending + running + other == 0) break;
       std::size_t done = 0;
       for (std::size_t i : todo) done += results_complete(sweep_dir / x.points[i].dir) ? 1U : 0U;
-      const std::string line = fmt::format("slurm job {}: {} pending, {} running, {} ending, {} of {} complete",
+      const std::string line = fmt::format("slurm job {}: {} pending, {} running, {} other, {} of {} complete",
                                            job_id, pending, running, other, done, todo.size());
       if (line != last_line) std::cerr << line << "\n";
       last_line = line;
