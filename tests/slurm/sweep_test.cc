@@ -90,8 +90,17 @@ bool slurm_running() {
 
 #define REQUIRE_NS3()                                                                              \
   if (!ns3_built()) GTEST_SKIP() << "the ns3 backend is not built in this configuration"
+// Skipped without Slurm, except in CI (CI=true), where .ci/run starts one: there a Slurm that is
+// not up is a failure, never a quiet skip.
+bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
 #define REQUIRE_SLURM()                                                                            \
   REQUIRE_NS3();                                                                                   \
+  if (!slurm_running() && in_ci()) {                                                               \
+    FAIL() << "CI=true but Slurm is not running: .ci/run starts it with scripts/slurm-up";        \
+  }                                                                                                \
   if (!slurm_running())                                                                            \
   GTEST_SKIP() << "Slurm is not running here (sinfo shows no usable node): `scripts/setup "       \
                   "--with-slurm && scripts/slurm-up` starts a single-node one; CI does"
