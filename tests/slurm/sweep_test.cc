@@ -206,7 +206,7 @@ void expect_same_results(const fs::path& a, const fs::path& b) {
         EXPECT_TRUE(slurp(f.path()) == slurp(other)) << point << "/" << name << " differs";
       }
     }
-    EXPECT_EQ(files, 7u) << point << ": meta.json, experiment.toml and five CSV files";
+    EXPECT_GE(files, 7u) << point << ": meta.json, experiment.toml and five CSV files at least";
   }
 }
 
