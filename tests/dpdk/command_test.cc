@@ -9,9 +9,10 @@
 #include <cstring>
 #include <set>
 
-#include "command_util.h"
+#include "support/result_files.h"
 
 namespace ptcp::dpdk::testing {
+using namespace ptcp::testing;
 namespace {
 
 const char* kEal = " -- --no-huge -m 256 --no-shconf --no-pci -l 0 --log-level=lib.eal:warning";

@@ -10,9 +10,10 @@
 #include <cstdio>
 #include <thread>
 
-#include "command_util.h"
+#include "support/result_files.h"
 
 namespace ptcp::dpdk::testing {
+using namespace ptcp::testing;
 namespace {
 
 const char* kEal = " -- --no-huge -m 256 --no-shconf --no-pci --log-level=lib.eal:warning";

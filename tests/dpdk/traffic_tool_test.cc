@@ -5,9 +5,10 @@
 
 #include <sstream>
 
-#include "command_util.h"
+#include "support/result_files.h"
 
 namespace ptcp::dpdk::testing {
+using namespace ptcp::testing;
 namespace {
 
 const std::string kTool = std::string(POWERTCP_TRAFFIC_EXE) + " --no-huge -m 256 --no-shconf --no-pci -l 0 -- ";

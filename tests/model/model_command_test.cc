@@ -3,9 +3,10 @@
 // cannot reduce or does not model.
 #include <gtest/gtest.h>
 
-#include "run_util.h"
+#include "support/result_files.h"
 
 namespace ptcp::model::testing {
+using namespace ptcp::testing;
 namespace {
 
 TEST(ModelCommand, WritesAResultsFolder) {

@@ -8,9 +8,10 @@
 #include <cmath>
 #include <cstdio>
 
-#include "run_util.h"
+#include "support/result_files.h"
 
 namespace ptcp::model::testing {
+using namespace ptcp::testing;
 namespace {
 
 TEST(ModelVsNs3, FairnessPhasesAgree) {

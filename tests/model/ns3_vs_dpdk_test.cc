@@ -10,9 +10,10 @@
 #include <cstdio>
 #include <map>
 
-#include "run_util.h"
+#include "support/result_files.h"
 
 namespace ptcp::model::testing {
+using namespace ptcp::testing;
 namespace {
 
 const char* kEal = " -- --no-huge -m 256 --no-shconf --no-pci -l 0 --log-level=lib.eal:warning";
