@@ -34,6 +34,15 @@ void HostNode::ScheduleFlow(TimeNs at, const transport::FlowSpec& flow) {
                                       &HostNode::StartFlow, this, flow);
 }
 
+void HostNode::StopFlow(std::uint32_t flow_id) {
+  if (host_->stop_flow(NowNs(), flow_id)) Pump();  // false: already complete, nothing to do
+}
+
+void HostNode::ScheduleStop(TimeNs at, std::uint32_t flow_id) {
+  ns3::Simulator::ScheduleWithContext(device_->GetNode() ? device_->GetNode()->GetId() : 0,
+                                      NsTime(at - NowNs()), &HostNode::StopFlow, this, flow_id);
+}
+
 void HostNode::OnFrameReceived(std::uint32_t /*port*/, const ns3::Packet& frame) {
   const std::uint32_t len = frame.GetSize();
   if (len > rx_buf_.size()) {

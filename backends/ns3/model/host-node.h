@@ -32,6 +32,11 @@ class HostNode : public FrameOwner {
   void StartFlow(const transport::FlowSpec& flow);
   // Schedules StartFlow at an absolute simulated time.
   void ScheduleFlow(TimeNs at, const transport::FlowSpec& flow);
+  // Stops a sending flow now (transport::Host::stop_flow: it completes once the bytes already
+  // sent are acknowledged). A flow that already finished is left alone.
+  void StopFlow(std::uint32_t flow_id);
+  // Schedules StopFlow at an absolute simulated time (a long flow's stop time).
+  void ScheduleStop(TimeNs at, std::uint32_t flow_id);
 
   transport::Host& Host() { return *host_; }
   const transport::Host& Host() const { return *host_; }

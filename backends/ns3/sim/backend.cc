@@ -47,15 +47,14 @@ void register_ns3_backend(BackendTable& table) {
       return;
     }
     // cc.base_rtt = "measured": a simulation has nothing to measure, so it takes the unloaded
-    // probe RTT computed on its own topology (what the DPDK backend's probes measure).
-    Experiment x = in.scaled;
-    const TimeNs computed = computed_measured_base_rtt(x, in.flows);
-    if (computed > 0) x.cc.base_rtt = computed;
+    // data+ACK RTT computed on its own topology (what the DPDK backend's probes measure).
+    const Experiment x = ns3sim::with_resolved_base_rtt(in.scaled, in.flows);
+    const TimeNs computed = computed_measured_base_rtt(in.scaled, in.flows);
     ns3sim::run_on_ns3(x, in.flows, o, out);
     const double s = in.scaled.applied_scale;
     out.counters["measured_base_rtt_ns"] = static_cast<std::uint64_t>(unscale_time(computed, s));
     out.counters["base_rtt_used_ns"] = static_cast<std::uint64_t>(unscale_time(x.cc.base_rtt, s));
-    out.info["base_rtt_source"] = "computed (probe RTT of the flows' host pairs)";
+    out.info["base_rtt_source"] = "computed (data frame out, ACK back, for the flows' host pairs)";
   };
   table.add(std::move(b));
 }

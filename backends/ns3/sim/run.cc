@@ -1,12 +1,14 @@
 #include "sim/run.h"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <unordered_map>
 
 #include "experiment/ideal_fct.h"
+#include "experiment/probe_rtt.h"
 #include "ns3/simulator.h"
 #include "sim/experiment-network.h"
 
@@ -99,7 +101,26 @@ void collect_counters(ExperimentNetwork& net, exp::Results& out, RunStats& st) {
   out.counters[kCounterPacketHops] = st.frames_sent;
 }
 
+// A long flow given without a size (flows built by hand; exp::generate_flows sizes them)
+// gets more bytes than its NIC could send before its stop time, as the DPDK backend does.
+std::uint64_t flow_bytes(const exp::Flow& f, const exp::Topology& t) {
+  if (f.size_bytes != 0 || f.stop == kNever) return f.size_bytes;
+  const BitsPerSec rate = t.port(t.node(f.src).ports.front()).link.rate;
+  const double secs = static_cast<double>(f.stop - f.start) * 1e-9;
+  return 2 * static_cast<std::uint64_t>(std::ceil(secs * static_cast<double>(rate) / 8.0)) +
+         (1u << 20);
+}
+
 }  // namespace
+
+exp::Experiment with_resolved_base_rtt(const exp::Experiment& e,
+                                       const std::vector<exp::Flow>& flows) {
+  exp::Experiment x = e;
+  if (!e.cc.base_rtt_measured) return x;
+  const TimeNs computed = exp::computed_measured_base_rtt(e, flows);
+  if (computed > 0) x.cc.base_rtt = computed;
+  return x;
+}
 
 void run_on_ns3(const exp::Experiment& e, const std::vector<exp::Flow>& flows,
                 const RunOptions& opt, exp::Results& out, RunStats* stats_out) {
@@ -134,7 +155,14 @@ void run_on_ns3(const exp::Experiment& e, const std::vector<exp::Flow>& flows,
       };
     }
     for (const exp::Flow& f : flows) {
-      net.Host(f.src).ScheduleFlow(f.start, transport::FlowSpec{f.id, f.dst, f.size_bytes});
+      net.Host(f.src).ScheduleFlow(f.start,
+                                   transport::FlowSpec{f.id, f.dst, flow_bytes(f, t)});
+    }
+    // Long flows stop sending at their stop time and complete once what they sent is
+    // acknowledged (Host::stop_flow), so the run waits for them like for any flow. Scheduled
+    // after every start, so a stop at a flow's start time runs after the start.
+    for (const exp::Flow& f : flows) {
+      if (f.stop != kNever) net.Host(f.src).ScheduleStop(f.stop, f.id);
     }
 
     // Traces.

@@ -41,7 +41,12 @@ struct RunOptions {
   bool stop_when_done = false;
 };
 
-// Runs `e` (run units) with `flows`. Throws exp::BackendError with the reason on a
+// `e` as ns-3 runs it: with cc.base_rtt = "measured", base_rtt becomes the unloaded data+ACK
+// RTT computed for the flows' host pairs (experiment/probe_rtt.h: a simulation has nothing to
+// measure; it is what the DPDK backend's probes measure); otherwise `e` unchanged.
+exp::Experiment with_resolved_base_rtt(const exp::Experiment& e, const std::vector<exp::Flow>& flows);
+
+// Runs `e` (run units) with `flows`. A "measured" base_rtt must be resolved first (above). Throws exp::BackendError with the reason on a
 // configuration the core refuses.
 void run_on_ns3(const exp::Experiment& e, const std::vector<exp::Flow>& flows,
                 const RunOptions& opt, exp::Results& out, RunStats* stats = nullptr);
