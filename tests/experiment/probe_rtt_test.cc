@@ -1,5 +1,6 @@
-// cc.base_rtt = "measured": the parser accepts it (and writes it back), and the computed probe
-// RTT that ns-3 uses in its place is propagation both ways plus a probe's serialization per hop.
+// cc.base_rtt = "measured": the parser accepts it (and writes it back), and the computed RTT
+// that ns-3 uses in its place is propagation both ways plus, per hop, a full-size data frame's
+// serialization out and its ACK's back (what a lone flow's window must cover).
 #include <gtest/gtest.h>
 
 #include "experiment/derived.h"
@@ -34,15 +35,37 @@ TEST(BaseRttMeasured, OtherWordsAreRefusedNamingTheChoices) {
   }
 }
 
-TEST(ProbeRtt, PairThreeNodeIsPropagationPlusProbeSerialization) {
+TEST(ProbeRtt, PairThreeNodeIsPropagationPlusDataOutAndAckBack) {
   const Experiment e = load_shipped("pair-3node");
-  const TimeNs ser = serialization_ns(probe_wire_bytes(), 25'000'000'000);
-  EXPECT_EQ(probe_wire_bytes(), 102u);  // 78-byte frame + preamble, FCS, gap
-  EXPECT_EQ(unloaded_probe_rtt(e, 0, 2), 4 * kNsPerUs + 4 * ser);
+  // PowerTCP with INT: 1000-byte payload + 162 bytes of headers and INT out, a 162-byte ACK back.
+  EXPECT_EQ(probe_out_frame_len(e), 1162u);
+  EXPECT_EQ(probe_back_frame_len(e), 162u);
+  const TimeNs out = serialization_ns(1162 + 24, 25'000'000'000);  // + preamble, FCS, gap
+  const TimeNs back = serialization_ns(162 + 24, 25'000'000'000);
+  EXPECT_EQ(out, 380);
+  EXPECT_EQ(back, 60);
+  EXPECT_EQ(unloaded_probe_rtt(e, 0, 2), 4 * kNsPerUs + 2 * out + 2 * back);
   const TimeNs m = computed_measured_base_rtt(e, generate_flows(e));
-  EXPECT_EQ(m, 4 * kNsPerUs + 4 * ser);
-  EXPECT_LT(m, e.cc.base_rtt);  // below the authors' rule (payload-sized serialization)
-  std::printf("pair-3node: computed probe RTT %lld ns, auto tau %lld ns\n",
+  EXPECT_EQ(m, 4 * kNsPerUs + 2 * out + 2 * back);
+  // Above the authors' rule, which serializes only the payload once per hop.
+  EXPECT_GT(m, e.cc.base_rtt);
+  std::printf("pair-3node: computed unloaded RTT %lld ns, auto tau %lld ns\n",
+              static_cast<long long>(m), static_cast<long long>(e.cc.base_rtt));
+}
+
+TEST(ProbeRtt, WithoutIntTheFramesHaveNoIntRegion) {
+  const Experiment e = load_shipped("pair-3node", {"cc.algorithm=dctcp"});
+  EXPECT_EQ(probe_out_frame_len(e), 1078u);
+  EXPECT_EQ(probe_back_frame_len(e), 78u);
+}
+
+TEST(ProbeRtt, DumbbellCoversTheWireRttTheAuthorsRuleMisses) {
+  // The lone-flow cap of issue 5: the rule gives 6.96 us, the data+ACK round trip 7.32 us.
+  const Experiment e = load_shipped("fairness", {"cc.base_rtt=auto"});
+  EXPECT_EQ(e.cc.base_rtt, 6960);
+  const TimeNs m = computed_measured_base_rtt(e, generate_flows(e));
+  EXPECT_EQ(m, 6 * kNsPerUs + 3 * 380 + 3 * 60);
+  std::printf("fairness dumbbell: computed unloaded RTT %lld ns, auto tau %lld ns\n",
               static_cast<long long>(m), static_cast<long long>(e.cc.base_rtt));
 }
 
@@ -52,7 +75,8 @@ TEST(ProbeRtt, LargestPairOfTheFlowsAndScalesWithTheRun) {
   const TimeNs m = computed_measured_base_rtt(e, flows);
   // h12 -> h0 crosses the spine: 2 * (1 + 6 + 6 + 1) us of propagation.
   EXPECT_GT(m, 28 * kNsPerUs);
-  EXPECT_LT(m, e.cc.base_rtt);
+  // The rule takes the longest path of the whole topology (also h12 -> h0 here).
+  EXPECT_GT(m, e.cc.base_rtt);
   EXPECT_EQ(m, unloaded_probe_rtt(e, 12, 0));
   EXPECT_EQ(computed_measured_base_rtt(e, {}), 0);
   const Experiment s = scaled_for_run(load_shipped("incast-10to1", {"testbed.scale=100"}));

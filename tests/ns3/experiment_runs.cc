@@ -35,6 +35,7 @@ SimRun simulate(const std::string& name, const std::vector<std::string>& sets,
         const ns3sim::RunOptions& opt) {
   SimRun r{load(name, sets), {}, {}, {}};
   r.flows = exp::generate_flows(r.e);
+  r.e = ns3sim::with_resolved_base_rtt(r.e, r.flows);  // as the ns-3 backend runs it
   ns3sim::run_on_ns3(r.e, r.flows, opt, r.results, &r.stats);
   return r;
 }

@@ -1,13 +1,10 @@
 // experiments/fairness on ns-3 with beta = HostBw*tau/10: flows join one bottleneck every 2 ms.
 // Theory (reference section 5): N PowerTCP flows share equally and hold sum(beta) = N*beta in
 // the queue; a lone flow is capped at the BDP and keeps the link full with an empty queue.
-//
-// Known: with 3 and 4 flows INT PowerTCP (gamma 0.9) does not settle here: the windows swing
-// between ~4.5 KB and ~17 KB with a period of about 3 tau, the queue empties in ~10% of 1-us
-// samples, utilization drops to ~0.96, the mean queue is ~1.3x N*beta and Jain is 0.979 at
-// N=3. The same limit cycle shows without ns-3 in tests/switch/closed_loop_test.cc (core hosts
-// and switch on the shared test network), so it is the control loop, not this backend. The
-// windows also count payload bytes while the queue counts frame bytes (x1.16 at 1000-byte
+// The shipped file sets cc.base_rtt = "measured": tau is the unloaded data+ACK RTT (7.32 us),
+// not the authors' rule (6.96 us), under which a lone flow's window cap (HostBw*tau) left the
+// link at 93%. Flows stop at their stop times, so every phase is the one the file describes.
+// The windows count payload bytes while the queue counts frame bytes (x1.16 at 1000-byte
 // payloads with INT). The targets below are the and are not loosened.
 #include <gtest/gtest.h>
 
@@ -51,8 +48,10 @@ TEST(Fairness, PowerTcpSharesEquallyWithTheTheoreticalQueue) {
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   int multi_phases = 0;
   for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
-    // Steady state: the second half of the phase.
-    const TimeNs t0 = (edges[i] + edges[i + 1]) / 2, t1 = edges[i + 1];
+    // Steady state: the second half of the phase, up to the last link sample (the run may end
+    // between two samples: past the last one tx_between would see no bytes).
+    const TimeNs t0 = (edges[i] + edges[i + 1]) / 2;
+    const TimeNs t1 = l.empty() ? edges[i + 1] : std::min(edges[i + 1], l.back().time_ns);
     if (t1 - t0 < 100 * kNsPerUs) continue;
     std::vector<std::uint32_t> active;
     for (const auto& f : r.flows) {
