@@ -23,7 +23,8 @@ struct Switch::Impl {
     if (cfg.pfc.enabled) pfc.emplace(cfg.pfc, cfg.buffer_bytes, cfg.ports);
   }
 
-  RxResult receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame, Handle handle);
+  RxResult receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame, Handle handle,
+                   PortId& egress);
   void notify_pfc();
 
   SwitchConfig cfg;
@@ -59,7 +60,7 @@ void validate(const SwitchConfig& cfg) {
 }  // namespace
 
 RxResult Switch::Impl::receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame,
-                               Handle handle) {
+                               Handle handle, PortId& egress) {
   if (in_port >= ports.size() || frame.size() > 0xffffffffu) {
     ++counters.malformed;
     return RxResult::kMalformed;
@@ -126,6 +127,7 @@ RxResult Switch::Impl::receive(TimeNs now, PortId in_port, std::span<std::uint8_
   } else {
     port.enqueue_control(qp);
   }
+  egress = static_cast<PortId>(out);
   return RxResult::kEnqueued;
 }
 
@@ -171,7 +173,13 @@ void Switch::add_route(std::uint32_t dst_ip, std::vector<PortId> ports) {
 
 RxResult Switch::receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame,
                          Handle handle) {
-  return impl_->receive(now, in_port, frame, handle);
+  PortId egress = 0;
+  return impl_->receive(now, in_port, frame, handle, egress);
+}
+
+RxResult Switch::receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame,
+                         Handle handle, PortId& egress) {
+  return impl_->receive(now, in_port, frame, handle, egress);
 }
 
 std::optional<Dequeued> Switch::dequeue(PortId port, TimeNs now) {

@@ -133,6 +133,10 @@ class Switch {
   // probes) to the port's high-priority control queue. PFC PAUSE frames are kConsumed: they
   // pause the data (not the control queue) of `in_port`'s egress. Never reads outside `frame`.
   RxResult receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame, Handle handle);
+  // The same, also saying on kEnqueued which egress port took the packet (`egress` is left
+  // alone otherwise), so an event-driven backend kicks only that port instead of scanning all.
+  RxResult receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame, Handle handle,
+                   PortId& egress);
 
   // The link of `port` is free at `now`: returns the next packet to transmit (control queue
   // first; INT stamped now for data packets), or nothing if the queue is empty, data is paused

@@ -87,6 +87,27 @@ TEST(Switch, CountersAndSamplers) {
   EXPECT_EQ(s.port_counters(1).dequeued, 1u);
 }
 
+// receive() with an egress out-parameter names the port that took the packet (event-driven
+// backends kick only that one) and leaves it alone when nothing was enqueued.
+TEST(Switch, ReceiveReportsTheEgressThatTookThePacket) {
+  Switch s(testing::simple_config(4));
+  s.add_route(wire::node_ip(1), {1});
+  s.add_route(wire::node_ip(3), {3});
+  testing::FramePool pool;
+  PortId egress = 99;
+  Handle h = pool.add(testing::make_frame({.src_node = 0, .dst_node = 3}));
+  ASSERT_EQ(s.receive(0, 0, pool[h], h, egress), RxResult::kEnqueued);
+  EXPECT_EQ(egress, 3);
+  h = pool.add(testing::make_frame({.src_node = 0, .dst_node = 1}));
+  ASSERT_EQ(s.receive(0, 2, pool[h], h, egress), RxResult::kEnqueued);
+  EXPECT_EQ(egress, 1);
+  EXPECT_EQ(s.queue_bytes(1), pool[h].size());
+  egress = 99;
+  h = pool.add(testing::make_frame({.src_node = 0, .dst_node = 2}));  // no route to node 2
+  EXPECT_EQ(s.receive(0, 0, pool[h], h, egress), RxResult::kNoRoute);
+  EXPECT_EQ(egress, 99);
+}
+
 TEST(Switch, RejectsConfigurationsItCannotRun) {
   EXPECT_THROW(Switch(SwitchConfig{}), std::invalid_argument);  // no ports
   SwitchConfig c = testing::simple_config(2);

@@ -42,16 +42,13 @@ void SwitchNode::OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) {
   frame.CopyData(data, len);
   const TimeNs now = NowNs();
   const auto in_port = static_cast<sw::PortId>(port);
-  const sw::RxResult r = sw_->receive(now, in_port, std::span<std::uint8_t>(data, len), h);
+  sw::PortId egress = 0;
+  const sw::RxResult r = sw_->receive(now, in_port, std::span<std::uint8_t>(data, len), h, egress);
   switch (r) {
     case sw::RxResult::kEnqueued:
-      // The switch does not say which egress took it; only an idle port can need a kick and
-      // busy ports (the common case under load) are skipped at the cost of one flag test.
-      for (std::size_t p = 0; p < ports_.size(); ++p) {
-        if (!ports_[p].device->IsBusy() && sw_->next_departure(static_cast<sw::PortId>(p)) <= now) {
-          TryTransmit(static_cast<sw::PortId>(p));
-        }
-      }
+      // Only the egress that took the packet can have become ready; a busy one returns at once
+      // (OnTxFree comes back to it). O(1) per arrival, whatever the switch's radix.
+      TryTransmit(egress);
       break;
     case sw::RxResult::kConsumed:  // a PAUSE/resume for in_port's egress
       pool_.Free(h);
