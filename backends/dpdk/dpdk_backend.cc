@@ -118,6 +118,24 @@ void fill_results(const exp::Experiment& scaled, const TestbedRun& run, exp::Res
     alloc_fail += sn.mbuf_alloc_failures;
     multiseg += sn.rx_dropped_multiseg;
   }
+  // [faults]: the names the ns-3 backend writes (backends/ns3/sim/run.h), so the analysis
+  // reads both alike; the frames judged and the mbufs copied for duplicates besides.
+  if (run.fault_links > 0) {
+    std::uint64_t copies = 0, copy_failures = 0, reorder_full = 0;
+    for (const auto& ec : run.egress_counters) {
+      copies += ec.fault_copies;
+      copy_failures += ec.fault_copy_failures;
+      reorder_full += ec.reorder_full;
+    }
+    c["faults_lost"] = run.faults.lost();
+    c["faults_reordered"] = run.faults.reordered;
+    c["faults_duplicated"] = run.faults.duplicated;
+    c["faults_corrupted"] = run.faults.corrupted;
+    c["faults_judged"] = run.faults.frames;
+    c["faults_mbuf_copies"] = copies;
+    c["faults_mbuf_copy_failures"] = copy_failures;
+    c["faults_reorder_full"] = reorder_full;
+  }
   std::uint64_t imissed = 0, oerrors = 0;
   for (const auto& ps : run.port_stats) {
     imissed += ps.imissed;

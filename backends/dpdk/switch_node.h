@@ -47,6 +47,7 @@ class SwitchNode {
   std::function<void(TimeNs, const ProbeSeen&)> on_probe;
 
   const std::vector<Egress>& egress() const { return egress_; }
+  std::vector<Egress>& egress() { return egress_; }
   const SwitchNodeCounters& counters() const { return counters_; }
 
  private:

@@ -17,6 +17,17 @@ TimeNs catch_up_for(BitsPerSec rate, std::uint32_t mtu) {
   return 8 * serialization_ns(wire::wire_bytes(mtu + wire::kEthLen), rate);
 }
 
+void add_fault_counters(faults::FaultCounters& into, const faults::FaultCounters& c) {
+  into.frames += c.frames;
+  into.lost_random += c.lost_random;
+  into.lost_burst += c.lost_burst;
+  into.lost_down += c.lost_down;
+  into.bursts += c.bursts;
+  into.reordered += c.reordered;
+  into.duplicated += c.duplicated;
+  into.corrupted += c.corrupted;
+}
+
 bool traced(const exp::TraceSelection& sel, std::uint32_t id) {
   return sel.all || std::find(sel.ids.begin(), sel.ids.end(), id) != sel.ids.end();
 }
@@ -41,7 +52,16 @@ VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> 
     // Full-size frames back to back over the delay, plus a catch-up burst: what a busy link
     // really holds (the delay line's capacity assumes minimum-size frames, to never refuse).
     const TimeNs full = serialization_ns(wire::wire_bytes(e.transport.mtu + wire::kEthLen), p.link.rate);
-    needs.in_flight_frames += static_cast<std::uint64_t>(p.link.delay / std::max<TimeNs>(full, 1)) + 2 * 8 + Egress::kBurst;
+    const std::uint64_t in_flight =
+        static_cast<std::uint64_t>(p.link.delay / std::max<TimeNs>(full, 1)) + 2 * 8 + Egress::kBurst;
+    needs.in_flight_frames += in_flight;
+  }
+  // [faults]: held-back frames wait beside the line, and duplicates are extra mbufs on it.
+  for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) {
+    if (const auto f = e.faults_for_port(gp)) {
+      needs.in_flight_frames += Egress::held_capacity(*f, t.port(gp).link.rate);
+      if (f->duplicate > 0) needs.in_flight_frames += 4 * Egress::kBurst;
+    }
   }
   needs.hosts = t.host_count();
   pool_ = std::make_unique<MbufPool>("ptcp_vtb", mbuf_count(needs),
@@ -77,6 +97,7 @@ VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> 
     Egress eg(ends_[gp].port, p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu),
               ends_[gp].queue);
     eg.set_capture(captures_[gp].get());
+    if (const auto f = e.faults_for_port(gp)) eg.set_faults(*f, e.faults_seed(gp));
     return eg;
   };
 
@@ -109,6 +130,17 @@ VirtualTestbed::~VirtualTestbed() {
 void VirtualTestbed::poll_all(TimeNs now) {
   for (auto& h : hosts_) h->poll(now);
   for (auto& s : switches_) s->poll(now);
+}
+
+std::vector<Egress*> VirtualTestbed::egresses() {
+  const exp::Topology& t = *e_.topology;
+  std::vector<Egress*> out(t.ports().size(), nullptr);
+  for (std::uint32_t h = 0; h < hosts_.size(); ++h) out[t.node(h).ports.at(0)] = &hosts_[h]->egress();
+  for (std::size_t i = 0; i < switches_.size(); ++i) {
+    const auto& ports = t.node(switch_node_ids_[i]).ports;
+    for (std::size_t p = 0; p < ports.size(); ++p) out[ports[p]] = &switches_[i]->egress()[p];
+  }
+  return out;
 }
 
 unsigned VirtualTestbed::drain_all() {
@@ -284,6 +316,9 @@ TestbedRun VirtualTestbed::run() {
   std::sort(inj.begin(), inj.end(), [](const Injection& a, const Injection& b) { return a.at < b.at; });
 
   const TimeNs epoch = clock_.now();
+  // [faults] act from the flows' epoch on: the probes above measured a clean wire, and the
+  // down windows are run times.
+  for (Egress* eg : egresses()) eg->arm_faults(epoch);
   TimeNs prev = epoch, next_q = 0, next_f = 0, next_l = 0;
   TimeNs next_progress = 10 * kNsPerMs;
   std::size_t next_flow = 0, next_inj = 0, next_stop = 0;
@@ -384,6 +419,12 @@ TestbedRun VirtualTestbed::run() {
     for (std::size_t p = 0; p < ports.size(); ++p) {
       out.port_counters[ports[p]] = switches_[i]->core().port_counters(static_cast<sw::PortId>(p));
       out.egress_counters[ports[p]] = switches_[i]->egress()[p].counters();
+    }
+  }
+  for (const Egress* eg : egresses()) {
+    if (const faults::FaultCounters* fc = eg->fault_counters()) {
+      ++out.fault_links;
+      add_fault_counters(out.faults, *fc);
     }
   }
   for (auto& r : out.completed) {

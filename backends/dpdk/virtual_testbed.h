@@ -22,6 +22,7 @@
 #include "backends/dpdk/tsc_clock.h"
 #include "experiment/experiment.h"
 #include "experiment/workload.h"
+#include "faults/faults.h"
 
 namespace ptcp::dpdk {
 
@@ -111,6 +112,10 @@ struct TestbedRun {
   std::vector<EgressCounters> egress_counters;  // by global port id
   std::vector<PortStats> port_stats;            // by global port id (the device queue's view)
 
+  // [faults]: what the injectors did, summed over every faulty link direction (fault_links).
+  faults::FaultCounters faults;
+  std::size_t fault_links = 0;
+
   std::uint32_t pool_size = 0;
   std::uint32_t pool_free_start = 0;
   std::uint32_t pool_free_end = 0;  // after every frame was drained: equal to start = no leak
@@ -141,6 +146,8 @@ class VirtualTestbed {
   void sample(TimeNs now, TimeNs epoch, TestbedRun& out);  // queue.csv, buffer.csv
   void sample_flows(TimeNs now, TimeNs epoch, TestbedRun& out);
   unsigned drain_all();
+  // Every link end's egress, by global port id (hosts' and switches').
+  std::vector<Egress*> egresses();
 
   const exp::Experiment& e_;
   std::vector<exp::Flow> flow_list_;

@@ -3,13 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstring>
+#include <vector>
 
 #include "backends/dpdk/delay_line.h"
+#include "backends/dpdk/held_frames.h"
 #include "backends/dpdk/mempool.h"
 #include "backends/dpdk/port.h"
 #include "backends/dpdk/ring_link.h"
 #include "backends/dpdk/tsc_clock.h"
 #include "dpdk/eal_environment.h"
+#include "faults/faults.h"
+#include "wire/format.h"
 
 namespace ptcp::dpdk {
 namespace {
@@ -99,6 +104,225 @@ TEST_F(EgressTest, DeviceRefusalKeepsOrderAndRetries) {
   ASSERT_EQ(rte_eth_rx_burst(small.port_b(), 0, in.data(), 32), 5);
   for (int i = 0; i < 5; ++i) EXPECT_EQ(in[static_cast<std::size_t>(i)], sent[static_cast<std::size_t>(15 + i)]);
   rte_pktmbuf_free_bulk(in.data(), 5);
+}
+
+// [faults] on an egress: frames are judged as they go onto the wire, from the armed epoch on.
+class EgressFaultTest : public EgressTest {
+ protected:
+  // A `len`-byte frame whose first 4 bytes are `seq`.
+  rte_mbuf* numbered(std::uint32_t seq, std::uint16_t len = 200) {
+    rte_mbuf* m = frame(len);
+    std::memset(rte_pktmbuf_mtod(m, std::uint8_t*), 0, len);
+    std::memcpy(rte_pktmbuf_mtod(m, std::uint8_t*), &seq, sizeof seq);
+    return m;
+  }
+  static std::uint32_t seq_of(const rte_mbuf* m) {
+    std::uint32_t s = 0;
+    std::memcpy(&s, rte_pktmbuf_mtod(m, const std::uint8_t*), sizeof s);
+    return s;
+  }
+  // Sends `n` numbered frames back to back from time 0; returns the last one's done time.
+  TimeNs send_numbered(Egress& eg, std::uint32_t n) {
+    TimeNs done = 0;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      done = eg.serialize(done, 200);
+      EXPECT_TRUE(eg.send(done, numbered(i)));
+    }
+    return done;
+  }
+  std::vector<rte_mbuf*> receive_all() {
+    std::vector<rte_mbuf*> out;
+    std::array<rte_mbuf*, 64> in{};
+    for (unsigned n; (n = rte_eth_rx_burst(link_.port_b(), 0, in.data(), 64)) > 0;) {
+      out.insert(out.end(), in.begin(), in.begin() + n);
+    }
+    return out;
+  }
+};
+
+TEST_F(EgressFaultTest, LostFramesAreFreedAndNothingIsJudgedBeforeTheEpoch) {
+  const std::uint32_t free0 = pool_.available();
+  faults::FaultSpec spec;
+  spec.loss = 1.0;
+  Egress eg(link_.port_a(), gbps(10), kNsPerUs, 0);
+  eg.set_faults(spec, 7);
+  // Not armed yet: a clean wire.
+  send_numbered(eg, 4);
+  eg.flush(kNsPerSec);
+  EXPECT_EQ(receive(), 4u);
+  EXPECT_EQ(eg.fault_counters()->frames, 0u);
+  // Armed: every frame is lost, and freed on the spot.
+  eg.arm_faults(0);
+  send_numbered(eg, 10);
+  EXPECT_EQ(eg.in_flight(), 0u);
+  eg.flush(kNsPerSec);
+  EXPECT_EQ(receive(), 0u);
+  EXPECT_EQ(eg.fault_counters()->lost_random, 10u);
+  EXPECT_EQ(eg.counters().fault_freed, 10u);
+  EXPECT_EQ(pool_.available(), free0);
+}
+
+TEST_F(EgressFaultTest, DownWindowIsRelativeToTheEpoch) {
+  faults::FaultSpec spec;
+  const TimeNs epoch = 5 * kNsPerMs;
+  spec.down.push_back({0, 2 * kNsPerUs});  // run time 0..2 us: the first frames only
+  Egress eg(link_.port_a(), gbps(10), 0, 0);
+  eg.set_faults(spec, 1);
+  eg.arm_faults(epoch);
+  const TimeNs ser = serialization_ns(wire::wire_bytes(200), gbps(10));  // 195 ns
+  TimeNs done = epoch;
+  std::uint32_t lost_expected = 0;
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    done = eg.serialize(done, 200);
+    if (done - ser - epoch < 2 * kNsPerUs) ++lost_expected;
+    ASSERT_TRUE(eg.send(done, numbered(i)));
+  }
+  eg.flush(epoch + kNsPerSec);
+  EXPECT_EQ(receive(), 20u - lost_expected);
+  EXPECT_EQ(eg.fault_counters()->lost_down, lost_expected);
+  EXPECT_GT(lost_expected, 5u);
+}
+
+TEST_F(EgressFaultTest, ReorderedFramesAreOvertakenAndReleasedAtTheirTime) {
+  const std::uint32_t free0 = pool_.available();
+  faults::FaultSpec spec;
+  spec.reorder = 0.3;
+  spec.reorder_delay = 20 * kNsPerUs;  // longer than the 40 frames take (7.8 us)
+  const TimeNs delay = kNsPerUs;
+  Egress eg(link_.port_a(), gbps(10), delay, 0);
+  eg.set_faults(spec, 3);
+  eg.arm_faults(0);
+  EXPECT_GT(eg.held_capacity(), 0u);
+  const TimeNs last = send_numbered(eg, 40);
+  const std::uint64_t reordered = eg.fault_counters()->reordered;
+  ASSERT_GT(reordered, 0u);
+  EXPECT_EQ(eg.held(), reordered);
+  // When every in-order frame has arrived, the held ones are still on the wire.
+  eg.flush(last + delay);
+  std::vector<rte_mbuf*> got = receive_all();
+  EXPECT_EQ(got.size(), 40u - reordered);
+  EXPECT_GT(eg.next_release(), last + delay);
+  eg.flush(last + delay + spec.reorder_delay);
+  const std::vector<rte_mbuf*> late = receive_all();
+  EXPECT_EQ(late.size(), reordered);
+  got.insert(got.end(), late.begin(), late.end());
+  std::vector<bool> seen(40, false);
+  bool out_of_order = false;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const std::uint32_t s = seq_of(got[i]);
+    ASSERT_LT(s, 40u);
+    EXPECT_FALSE(seen[s]);
+    seen[s] = true;
+    if (i > 0 && s < seq_of(got[i - 1])) out_of_order = true;
+  }
+  EXPECT_TRUE(out_of_order);
+  rte_pktmbuf_free_bulk(got.data(), static_cast<unsigned>(got.size()));
+  EXPECT_EQ(pool_.available(), free0);
+}
+
+TEST_F(EgressFaultTest, DuplicatesAreCopiesFromThePoolAndAllReturn) {
+  const std::uint32_t free0 = pool_.available();
+  faults::FaultSpec spec;
+  spec.duplicate = 1.0;
+  Egress eg(link_.port_a(), gbps(10), 0, 0);
+  eg.set_faults(spec, 5);
+  eg.arm_faults(0);
+  send_numbered(eg, 6);
+  eg.flush(kNsPerSec);
+  const std::vector<rte_mbuf*> got = receive_all();
+  ASSERT_EQ(got.size(), 12u);
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    const rte_mbuf* a = got[2 * i];
+    const rte_mbuf* b = got[2 * i + 1];
+    EXPECT_NE(a, b);  // a real second mbuf, not a reference to the same one
+    EXPECT_EQ(seq_of(a), i);
+    EXPECT_EQ(seq_of(b), i);
+    ASSERT_EQ(a->data_len, b->data_len);
+    EXPECT_EQ(std::memcmp(rte_pktmbuf_mtod(a, const void*), rte_pktmbuf_mtod(b, const void*), a->data_len), 0);
+  }
+  EXPECT_EQ(eg.counters().fault_copies, 6u);
+  EXPECT_EQ(pool_.available(), free0 - 12);
+  rte_pktmbuf_free_bulk(const_cast<rte_mbuf**>(got.data()), 12);
+  EXPECT_EQ(pool_.available(), free0);
+}
+
+TEST_F(EgressFaultTest, CorruptionIsCaughtByTheTransportChecksum) {
+  faults::FaultSpec spec;
+  spec.corrupt = 1.0;
+  Egress eg(link_.port_a(), gbps(10), 0, 0);
+  eg.set_faults(spec, 11);
+  eg.arm_faults(0);
+  wire::FrameAddr a;
+  a.src_mac = wire::node_mac(1);
+  a.dst_mac = wire::node_mac(2);
+  a.src_ip = wire::node_ip(1);
+  a.dst_ip = wire::node_ip(2);
+  wire::Segment seg;
+  seg.type = wire::PacketType::kData;
+  seg.flow_id = 3;
+  seg.payload_len = 500;
+  const std::vector<std::uint8_t> payload(500, 0x3c);
+  std::vector<std::uint8_t> good(2048);
+  good.resize(wire::write_frame(good, a, seg, wire::kEcnEct0, payload));
+  wire::ParsedFrame pf;
+  ASSERT_EQ(wire::parse_frame(good, pf), wire::ParseStatus::kOk);
+  for (int i = 0; i < 8; ++i) {
+    rte_mbuf* m = frame(static_cast<std::uint16_t>(good.size()));
+    std::memcpy(rte_pktmbuf_mtod(m, std::uint8_t*), good.data(), good.size());
+    ASSERT_TRUE(eg.send(eg.serialize(0, good.size()), m));
+  }
+  eg.flush(kNsPerSec);
+  const std::vector<rte_mbuf*> got = receive_all();
+  ASSERT_EQ(got.size(), 8u);
+  for (rte_mbuf* m : got) {
+    const std::span<const std::uint8_t> f(rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len);
+    int differ = 0;
+    for (std::size_t i = 0; i < f.size(); ++i) differ += f[i] != good[i] ? 1 : 0;
+    EXPECT_EQ(differ, 1);
+    EXPECT_EQ(wire::parse_frame(f, pf), wire::ParseStatus::kBadChecksum);
+  }
+  EXPECT_EQ(eg.fault_counters()->corrupted, 8u);
+  rte_pktmbuf_free_bulk(const_cast<rte_mbuf**>(got.data()), 8);
+}
+
+TEST_F(EgressFaultTest, DeviceRefusalKeepsHeldFramesInOrder) {
+  RingLink small("e2", 16);  // 15 usable slots
+  setup_port(small.port_a(), pool_.get(), {});
+  setup_port(small.port_b(), pool_.get(), {});
+  faults::FaultSpec spec;
+  spec.reorder = 1.0;  // every frame held the same time: their order is kept
+  spec.reorder_delay = kNsPerUs;
+  Egress eg(small.port_a(), gbps(100), 0, 0);
+  eg.set_faults(spec, 2);
+  eg.arm_faults(0);
+  for (std::uint32_t i = 0; i < 20; ++i) ASSERT_TRUE(eg.send(eg.serialize(0, 100), numbered(i, 100)));
+  EXPECT_EQ(eg.held(), 20u);
+  eg.flush(kNsPerSec);
+  EXPECT_EQ(eg.counters().frames, 15u);
+  EXPECT_EQ(eg.held(), 5u);
+  std::array<rte_mbuf*, 32> in{};
+  ASSERT_EQ(rte_eth_rx_burst(small.port_b(), 0, in.data(), 32), 15);
+  for (std::uint32_t i = 0; i < 15; ++i) EXPECT_EQ(seq_of(in[i]), i);
+  rte_pktmbuf_free_bulk(in.data(), 15);
+  eg.flush(kNsPerSec);
+  ASSERT_EQ(rte_eth_rx_burst(small.port_b(), 0, in.data(), 32), 5);
+  for (std::uint32_t i = 0; i < 5; ++i) EXPECT_EQ(seq_of(in[i]), 15 + i);
+  rte_pktmbuf_free_bulk(in.data(), 5);
+}
+
+TEST(HeldFrames, MinHeapByReleaseThenHoldOrder) {
+  HeldFrames<int> h(4);
+  EXPECT_TRUE(h.hold(30, 0));
+  EXPECT_TRUE(h.hold(10, 1));
+  EXPECT_TRUE(h.hold(30, 2));
+  EXPECT_TRUE(h.hold(20, 3));
+  EXPECT_FALSE(h.hold(5, 4));  // full
+  EXPECT_EQ(h.next_release(), 10);
+  HeldFrames<int>::Entry e;
+  std::vector<int> order;
+  while (h.pop(e)) order.push_back(e.item);
+  EXPECT_EQ(order, (std::vector<int>{1, 3, 0, 2}));
+  EXPECT_EQ(h.next_release(), kNever);
 }
 
 TEST(DelayLine, FifoByReleaseTimeWithFixedCapacity) {
