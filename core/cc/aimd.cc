@@ -9,10 +9,11 @@ namespace ptcp::cc {
 
 Aimd::Aimd(const FlowContext& ctx, double decrease)
     : decrease_(decrease),
-      mss_(static_cast<double>(std::max<std::uint32_t>(ctx.mss, 1))),
+      packet_(static_cast<double>(std::max<std::uint32_t>(ctx.packet_bytes, 1))),
+      wire_per_payload_(packet_ / static_cast<double>(std::max<std::uint32_t>(ctx.mss, 1))),
       tau_s_(static_cast<double>(ctx.base_rtt) * 1e-9) {
   if (ctx.base_rtt <= 0) throw std::invalid_argument("aimd needs a base RTT (tau)");
-  cwnd_ = std::max(bytes_per_sec(ctx.host_rate) * tau_s_, mss_);  // start at line rate
+  cwnd_ = std::max(bytes_per_sec(ctx.host_rate) * tau_s_, packet_);  // start at line rate
   pacing_ = cwnd_ / tau_s_;
 }
 
@@ -21,14 +22,15 @@ void Aimd::on_ack(const AckEvent& ev) {
   if (ev.ecn_echo) {
     cut(ev.snd_una, ev.snd_nxt);
   } else if (!recovering_) {
-    cwnd_ += mss_ * static_cast<double>(ev.bytes_acked) / cwnd_;  // +1 MSS per window of ACKs
+    // +1 packet per window of ACKs: cwnd counts wire bytes, bytes_acked payload bytes.
+    cwnd_ += packet_ * static_cast<double>(ev.bytes_acked) * wire_per_payload_ / cwnd_;
   }
   pacing_ = cwnd_ / tau_s_;
 }
 
 void Aimd::cut(std::uint64_t snd_una, std::uint64_t snd_nxt) {
   if (recovering_ && snd_una <= recover_) return;  // one cut per window of data
-  cwnd_ = std::max(cwnd_ * decrease_, mss_);
+  cwnd_ = std::max(cwnd_ * decrease_, packet_);
   pacing_ = cwnd_ / tau_s_;
   recovering_ = true;
   recover_ = snd_nxt;
@@ -37,7 +39,7 @@ void Aimd::cut(std::uint64_t snd_una, std::uint64_t snd_nxt) {
 Algorithm make_aimd_algorithm() {
   Algorithm a;
   a.name = "aimd";
-  a.description = "Example AIMD: +1 MSS per RTT, multiply by `decrease` on ECN or loss";
+  a.description = "Example AIMD: +1 packet per RTT, multiply by `decrease` on ECN or loss";
   a.params = {{"decrease", 0.5, 0.01, 0.99, ParamUnit::kDimensionless,
                "factor applied to the window on congestion", false}};
   a.needs_ecn = true;

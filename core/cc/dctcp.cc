@@ -9,14 +9,15 @@ namespace ptcp::cc {
 
 Dctcp::Dctcp(const FlowContext& ctx, double g, double alpha_init)
     : g_(g),
-      mss_(static_cast<double>(std::max<std::uint32_t>(ctx.mss, 1))),
+      packet_(static_cast<double>(std::max<std::uint32_t>(ctx.packet_bytes, 1))),
+      wire_per_payload_(packet_ / static_cast<double>(std::max<std::uint32_t>(ctx.mss, 1))),
       line_rate_(bytes_per_sec(ctx.host_rate)),
       srtt_s_(static_cast<double>(ctx.base_rtt) * 1e-9),
       alpha_(alpha_init) {
   if (ctx.base_rtt <= 0 || ctx.host_rate == 0) {
     throw std::invalid_argument("dctcp needs a base RTT (tau) and a host rate");
   }
-  cwnd_ = std::max(line_rate_ * srtt_s_, mss_);
+  cwnd_ = std::max(line_rate_ * srtt_s_, packet_);
   set_pacing();
 }
 
@@ -44,19 +45,20 @@ void Dctcp::on_ack(const AckEvent& ev) {
   if (in_cwr_ && ev.snd_una > cwr_end_) in_cwr_ = false;
   if (ev.ecn_echo) {
     if (!in_cwr_) {
-      cwnd_ = std::max(cwnd_ * (1.0 - alpha_ / 2.0), mss_);
+      cwnd_ = std::max(cwnd_ * (1.0 - alpha_ / 2.0), packet_);
       in_cwr_ = true;
       cwr_end_ = ev.snd_nxt;
     }
   } else if (!in_cwr_) {
-    cwnd_ += mss_ * acked / cwnd_;  // one MSS per window of ACKs
+    // One packet per window of ACKs: cwnd counts wire bytes, bytes_acked payload bytes.
+    cwnd_ += packet_ * acked * wire_per_payload_ / cwnd_;
   }
   set_pacing();
 }
 
 void Dctcp::halve(std::uint64_t snd_nxt) {
   if (in_cwr_) return;
-  cwnd_ = std::max(cwnd_ / 2.0, mss_);
+  cwnd_ = std::max(cwnd_ / 2.0, packet_);
   in_cwr_ = true;
   cwr_end_ = snd_nxt;
   set_pacing();
@@ -67,7 +69,7 @@ void Dctcp::on_loss(const LossEvent& ev) { halve(ev.snd_nxt); }
 void Dctcp::on_timeout(TimeNs /*now*/) {
   // A timeout halves even inside a reduction window: the ACK clock is lost.
   in_cwr_ = false;
-  cwnd_ = std::max(cwnd_ / 2.0, mss_);
+  cwnd_ = std::max(cwnd_ / 2.0, packet_);
   set_pacing();
 }
 

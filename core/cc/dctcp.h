@@ -4,7 +4,8 @@
 //   its start);
 //   on an ECN echo, at most once per window: cwnd *= (1 - alpha/2) (then wait until snd_una
 //   passes the snd_nxt of that moment, as Linux's CWR state);
-//   otherwise additive increase of one MSS per RTT (cwnd += mss*acked/cwnd per ACK).
+//   otherwise additive increase of one packet per RTT: cwnd += packet_bytes * acked_wire / cwnd
+//   per ACK, acked_wire = bytes_acked * packet_bytes / mss (cwnd counts wire bytes, cc.h).
 // No slow start: like every algorithm here the flow starts at HostBw*tau. alpha starts at 1
 // (Linux's dctcp_alpha_on_init). Loss and timeout halve the window (once per window).
 // pacing = cwnd / srtt (srtt: EWMA 1/8 of RTT samples; tau before the first one), at most the
@@ -32,7 +33,8 @@ class Dctcp final : public CongestionControl {
   void set_pacing();
 
   double g_;
-  double mss_;
+  double packet_;            // one full packet in wire bytes: the window's unit step and floor
+  double wire_per_payload_;  // packet_bytes / mss: payload bytes acked -> wire bytes
   double line_rate_;
   double srtt_s_;
   bool have_rtt_ = false;

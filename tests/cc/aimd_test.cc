@@ -1,4 +1,4 @@
-// The documentation example: +1 MSS per RTT, cut once per window on ECN or loss.
+// The documentation example: +1 packet (wire bytes) per RTT, cut once per window on ECN or loss.
 #include "cc/aimd.h"
 
 #include <gtest/gtest.h>
@@ -21,15 +21,19 @@ std::unique_ptr<CongestionControl> make(const ParamValues& given) {
   return a->make(test::context(25, 20'000), p);
 }
 
-TEST(Aimd, AddsOneMssPerWindowOfAcks) {
+// cwnd counts wire bytes and ACKs count payload bytes (cc.h): one RTT of ACKs acknowledges
+// cwnd * mss / packet_bytes payload bytes, and together they add one packet_bytes to the window.
+TEST(Aimd, AddsOneWirePacketPerRtt) {
   auto cc = make({});
+  const double mss = 1'000, packet = 1'048;  // test::context: packet_bytes = mss + 48
+  const auto acks = static_cast<std::uint64_t>(kInit * mss / packet / mss + 0.5);  // one RTT
   double w = kInit;
-  for (std::uint64_t k = 1; k <= 62; ++k) {
+  for (std::uint64_t k = 1; k <= acks; ++k) {
     cc->on_ack(ack(1, k * 1'000, 70'000));
-    w += 1'000.0 * 1'000.0 / w;
+    w += packet * (mss * packet / mss) / w;
   }
   EXPECT_NEAR(cc->cwnd_bytes(), w, 1e-6);
-  EXPECT_NEAR(cc->cwnd_bytes(), kInit + 1'000, 20);
+  EXPECT_NEAR(cc->cwnd_bytes() - kInit, packet, 10) << "one wire packet per RTT, not one MSS";
 }
 
 TEST(Aimd, CutsOncePerWindowOnEcnAndLoss) {
@@ -46,7 +50,7 @@ TEST(Aimd, CutsOncePerWindowOnEcnAndLoss) {
   EXPECT_DOUBLE_EQ(cc->cwnd_bytes(), kInit * 0.64);
   EXPECT_DOUBLE_EQ(cc->pacing_rate(), kInit * 0.64 / 20e-6);
   cc->on_timeout(10);
-  EXPECT_DOUBLE_EQ(cc->cwnd_bytes(), 1'000.0);
+  EXPECT_DOUBLE_EQ(cc->cwnd_bytes(), 1'048.0) << "one packet in wire bytes";
 }
 
 TEST(Aimd, RejectsAnOutOfRangeDecrease) {

@@ -55,17 +55,21 @@ TEST(Dctcp, CutByHalfAlphaOncePerWindow) {
   EXPECT_DOUBLE_EQ(cc->cwnd_bytes(), kInit * 0.5 * (1 - a / 2));
 }
 
-TEST(Dctcp, AdditiveIncreaseOfOneMssPerWindow) {
+// cwnd counts wire bytes and ACKs count payload bytes (cc.h): one RTT of ACKs acknowledges
+// cwnd * mss / packet_bytes payload bytes, and together they add one packet_bytes to the window.
+TEST(Dctcp, AdditiveIncreaseOfOneWirePacketPerRtt) {
   auto cc = make({});
+  const double mss = 1'000, packet = 1'048;  // test::context: packet_bytes = mss + 48
+  const int acks = static_cast<int>(kInit * mss / packet / mss + 0.5);  // one RTT: 60 ACKs
   double w = kInit;
   std::uint64_t una = 0;
-  for (int i = 0; i < 63; ++i) {  // about one window of 1000-byte ACKs
+  for (int i = 0; i < acks; ++i) {
     una += 1'000;
     cc->on_ack(ack(i, una, una + 62'500, nullptr, kTau));
-    w += 1'000.0 * 1'000.0 / w;
+    w += packet * (mss * packet / mss) / w;
   }
   EXPECT_NEAR(cc->cwnd_bytes(), w, 1e-6);
-  EXPECT_NEAR(cc->cwnd_bytes() - kInit, 1'000.0, 20.0);
+  EXPECT_NEAR(cc->cwnd_bytes() - kInit, packet, 10.0) << "one wire packet per RTT, not one MSS";
   EXPECT_DOUBLE_EQ(cc->pacing_rate(), 25e9 / 8) << "cwnd/srtt, capped at the line rate";
 }
 
@@ -81,8 +85,8 @@ TEST(Dctcp, LossAndTimeoutHalve) {
   cc->on_timeout(100);
   EXPECT_DOUBLE_EQ(cc->cwnd_bytes(), kInit / 4);
   for (int i = 0; i < 40; ++i) cc->on_timeout(200 + i);
-  EXPECT_DOUBLE_EQ(cc->cwnd_bytes(), 1'000.0) << "floor: one packet";
-  EXPECT_DOUBLE_EQ(cc->pacing_rate(), 1'000.0 / 20e-6);
+  EXPECT_DOUBLE_EQ(cc->cwnd_bytes(), 1'048.0) << "floor: one packet in wire bytes";
+  EXPECT_DOUBLE_EQ(cc->pacing_rate(), 1'048.0 / 20e-6);
 }
 
 TEST(Dctcp, PacingUsesSmoothedRtt) {
