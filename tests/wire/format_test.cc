@@ -130,6 +130,42 @@ TEST(WireFormat, AnySingleBitFlipInHeaderOrPayloadIsCaught) {
   EXPECT_EQ(accepted, 0);
 }
 
+// The two-step parse (the transport's fused path) accepts exactly what parse_frame() accepts,
+// and finish_frame_with_sum() writes the same bytes as finish_frame().
+TEST(WireFormat, TwoStepParseAndSummedFinishAgreeWithTheOneStepCalls) {
+  for (const std::uint16_t len : {std::uint16_t{0}, std::uint16_t{1}, std::uint16_t{7},
+                                  std::uint16_t{64}, std::uint16_t{1000}, std::uint16_t{1001}}) {
+    for (const bool with_int : {false, true}) {
+      std::array<std::uint8_t, 2048> a{}, b{};
+      const auto payload = payload_bytes(len);
+      const Segment seg = data_segment(with_int, len);
+      const std::size_t off = header_len(with_int);
+      std::memcpy(a.data() + off, payload.data(), len);
+      std::memcpy(b.data() + off, payload.data(), len);
+      const std::size_t n = finish_frame(a, test_addr(), seg, kEcnEct0);
+      ASSERT_EQ(finish_frame_with_sum(b, test_addr(), seg, kEcnEct0,
+                                      checksum_add(0, {payload.data(), len})),
+                n);
+      EXPECT_EQ(0, std::memcmp(a.data(), b.data(), n)) << len << " " << with_int;
+      // A wrong payload sum gives a frame parse_frame() rejects.
+      ASSERT_EQ(finish_frame_with_sum(b, test_addr(), seg, kEcnEct0, 12345), n);
+      ParsedFrame f;
+      EXPECT_EQ(parse_frame({b.data(), n}, f), ParseStatus::kBadChecksum);
+
+      ParsedFrame g;
+      ASSERT_EQ(parse_frame_headers({a.data(), n}, g), ParseStatus::kOk);
+      EXPECT_EQ(g.payload_offset, off);
+      EXPECT_EQ(g.seg.payload_len, len);
+      EXPECT_TRUE(transport_checksum_ok({a.data(), n}, g, checksum_add(0, {a.data() + off, len})));
+      a[off + len / 2] ^= len == 0 ? 0 : 0x10;  // a payload bit (header-only: nothing)
+      EXPECT_EQ(transport_checksum_ok({a.data(), n}, g, checksum_add(0, {a.data() + off, len})),
+                len == 0);
+      a[kTransportOffset + 9] ^= 0x01;  // a sequence-number bit: covered as well
+      EXPECT_FALSE(transport_checksum_ok({a.data(), n}, g, checksum_add(0, {a.data() + off, len})));
+    }
+  }
+}
+
 TEST(WireFormat, SpecificErrors) {
   std::array<std::uint8_t, 2048> buf{};
   const auto payload = payload_bytes(100);
