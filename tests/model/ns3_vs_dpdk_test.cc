@@ -4,6 +4,17 @@
 // and completion time within 20%. A DPDK run whose loop stalled (meta.json counters.stalls > 0:
 // the machine took the core away, so the run is not the experiment) is repeated, up to three
 // runs; if all stall the test is skipped with the counts. The measured differences are printed.
+//
+// beta is the paper's guideline HostBw*tau/N (expected_flows = 4), not the file's default
+// 150 Mb/s * tau: that default gives 130 B per flow here, an equilibrium queue (sum of betas,
+// 520 B) below one 1162-byte packet, so the queue flips between 0 and 2 packets and each flow's
+// share is set by which packets happen to meet the queue, not by the control law (its window
+// beta / (1 - 1/Gamma) moves ~40% per 1% of Gamma). ns-3 locks that packet order (identical
+// hosts, ties at the same nanosecond) and gives one flow 6.3 Gb/s and the others 5.0-5.2; any
+// 1-200 ns shift of one start, or another scale, reshuffles the shares (FCT spread 4-35%), and
+// the testbed's timing jitter shuffles them per run. There is no per-flow figure to agree on.
+// With beta = 5.4 KB the queue holds ~19 KB (16 packets) and ns-3 is fair within 0.6% however
+// the starts are shifted: per-flow agreement is then a property of the backends.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -20,8 +31,9 @@ const char* kEal = " -- --no-huge -m 256 --no-shconf --no-pci -l 0 --log-level=l
 
 std::string sets() {
   // The file's 30 ms duration would keep the testbed running (x1500) long after the flows are
-  // done; 4 ms plus the drain limit ends the run when the last flow finishes.
-  std::string s = " --set testbed.scale=1500 --set run.duration=4ms";
+  // done; 4 ms plus the drain limit ends the run when the last flow finishes. expected_flows:
+  // see the top of the file.
+  std::string s = " --set testbed.scale=1500 --set run.duration=4ms --set cc.powertcp.expected_flows=4";
   for (int f = 0; f < 4; ++f) s += " --set workload.0.flows." + std::to_string(f) + ".size=2MB";
   return s + " -q --force --out ";
 }
