@@ -179,50 +179,94 @@ std::vector<double> arrival_rates(const Experiment& e, const Workload& w) {
 }
 
 std::vector<double> offered_port_load(const Experiment& e) {
+  // One destination at a time: column d of the host-to-host demand matrix is built from
+  // per-host coefficients and pushed towards d, so memory stays O(nodes + ports) (the whole
+  // matrix was 8 * hosts^2 bytes: 6 GB for a k=48 fat-tree). The sums and the order of every
+  // addition are those of the matrix version, so the loads are the same to the last bit.
   const Topology& t = *e.topology;
   const Routing& r = *e.routing;
   const std::uint32_t hosts = t.host_count();
-  // demand[src * hosts + dst] in bit/s.
-  std::vector<double> demand(static_cast<std::size_t>(hosts) * hosts, 0.0);
+  const std::uint32_t n = static_cast<std::uint32_t>(t.nodes().size());
+  // Racks as peers() sees them: host_switch(), unattached hosts (kNone) together as rack n.
+  std::vector<std::uint32_t> rack(hosts);
+  std::vector<std::uint32_t> rack_size(static_cast<std::size_t>(n) + 1, 0);
+  for (std::uint32_t h = 0; h < hosts; ++h) {
+    const std::uint32_t sw = t.host_switch(h);
+    rack[h] = sw == kNone ? n : sw;
+    ++rack_size[rack[h]];
+  }
+  // |peers(t, h, p)| and "b is in peers(t, a, p)" (a symmetric relation), without the lists.
+  auto peer_count = [&](std::uint32_t h, Peers p) -> std::size_t {
+    switch (p) {
+      case Peers::kUniform: return hosts - 1;
+      case Peers::kSameRack: return rack_size[rack[h]] - 1;
+      case Peers::kOtherRack: return hosts - rack_size[rack[h]];
+    }
+    return 0;
+  };
+  auto is_peer = [&](std::uint32_t a, std::uint32_t b, Peers p) {
+    return a != b && (p == Peers::kUniform || (p == Peers::kSameRack) == (rack[a] == rack[b]));
+  };
+  // Each rate-based workload as a coefficient per host: poisson, what source s sends to each
+  // of its peers; incast requests, what each possible sender of d sends to d.
+  struct Term {
+    Peers peers;
+    bool per_source;
+    std::vector<double> coef;
+  };
+  std::vector<Term> terms;
   for (const Workload& w : e.workloads) {
     if (w.kind == WorkloadKind::kPoisson) {
-      const std::vector<double> rates = arrival_rates(e, w);
+      Term term{w.destinations, true, arrival_rates(e, w)};
       const double mean_bits = w.cdf.mean() * 8.0;
       for (std::uint32_t s = 0; s < hosts; ++s) {
-        const auto dsts = peers(t, s, w.destinations);
-        for (std::uint32_t d : dsts) {
-          demand[static_cast<std::size_t>(s) * hosts + d] +=
-              rates[s] * mean_bits / static_cast<double>(dsts.size());
-        }
+        const std::size_t c = peer_count(s, w.destinations);
+        term.coef[s] = c == 0 ? 0.0 : term.coef[s] * mean_bits / static_cast<double>(c);
       }
+      terms.push_back(std::move(term));
     } else if (w.kind == WorkloadKind::kIncast && w.request_rate > 0) {
+      Term term{w.senders_from, false, std::vector<double>(hosts, 0.0)};
       for (std::uint32_t d = 0; d < hosts; ++d) {
-        const auto from = peers(t, d, w.senders_from);
-        for (std::uint32_t s : from) {
-          demand[static_cast<std::size_t>(s) * hosts + d] +=
-              w.request_rate * static_cast<double>(w.bytes) * 8.0 * w.fan_in /
-              static_cast<double>(from.size());
-        }
+        const std::size_t c = peer_count(d, w.senders_from);
+        term.coef[d] = c == 0 ? 0.0
+                              : w.request_rate * static_cast<double>(w.bytes) * 8.0 * w.fan_in /
+                                    static_cast<double>(c);
       }
+      terms.push_back(std::move(term));
     }
   }
   std::vector<double> load(t.ports().size(), 0.0);
-  std::vector<double> at(t.nodes().size(), 0.0);
-  std::vector<std::uint32_t> order(t.nodes().size());
+  if (terms.empty()) return load;
+  std::vector<double> at(n, 0.0);
+  std::vector<std::uint32_t> order(n), first;
   for (std::uint32_t d = 0; d < hosts; ++d) {
     bool any = false;
     std::fill(at.begin(), at.end(), 0.0);
     for (std::uint32_t s = 0; s < hosts; ++s) {
-      at[s] = demand[static_cast<std::size_t>(s) * hosts + d];
-      any = any || at[s] > 0;
+      double x = 0.0;
+      for (const Term& term : terms) {
+        if (is_peer(s, d, term.peers)) x += term.coef[term.per_source ? s : d];
+      }
+      at[s] = x;
+      any = any || x > 0;
     }
     if (!any) continue;
-    // Push traffic towards d, farthest nodes first, splitting evenly over next hops.
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      const std::uint32_t ha = r.hops(a, d), hb = r.hops(b, d);
-      return ha != hb ? (ha == kNone ? true : hb == kNone ? false : ha > hb) : a < b;
-    });
+    // Push traffic towards d, farthest nodes first (unreachable ones before all), ties by id,
+    // splitting evenly over next hops. A counting sort on hops: O(nodes), no comparisons.
+    std::uint32_t deepest = 0;
+    for (std::uint32_t v = 0; v < n; ++v) {
+      const std::uint32_t h = r.hops(v, d);
+      if (h != kNone) deepest = std::max(deepest, h);
+    }
+    // Bucket 0: unreachable; bucket 1 + (deepest - h): h hops away.
+    first.assign(static_cast<std::size_t>(deepest) + 3, 0);
+    auto bucket = [&](std::uint32_t v) {
+      const std::uint32_t h = r.hops(v, d);
+      return h == kNone ? 0u : 1u + (deepest - h);
+    };
+    for (std::uint32_t v = 0; v < n; ++v) ++first[bucket(v) + 1];
+    for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+    for (std::uint32_t v = 0; v < n; ++v) order[first[bucket(v)]++] = v;
     for (std::uint32_t v : order) {
       if (v == d || at[v] <= 0) continue;
       const auto& next = r.next_ports(v, d);
