@@ -11,7 +11,7 @@
 // share is set by which packets happen to meet the queue, not by the control law (its window
 // beta / (1 - 1/Gamma) moves ~40% per 1% of Gamma). ns-3 locks that packet order (identical
 // hosts, ties at the same nanosecond) and gives one flow 6.3 Gb/s and the others 5.0-5.2; any
-// 1-200 ns shift of one start, or another scale, reshuffles the shares (FCT spread 4-35%), and
+// 1-200 ns shift of one start, or another scale, reshuffles the shares (FCT spread 4-34%), and
 // the testbed's timing jitter shuffles them per run. There is no per-flow figure to agree on.
 // With beta = 5.4 KB the queue holds ~19 KB (16 packets) and ns-3 is fair within 0.6% however
 // the starts are shifted: per-flow agreement is then a property of the backends.
