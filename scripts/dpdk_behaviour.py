@@ -54,6 +54,9 @@ def table(out):
               f"{pct(md, ns_drain)} | {', '.join(str(s) for s in stalls)} |")
 
 
+AT_RATE = 0.97  # a link "kept at its rate": 97% of what ns-3's exact link carries when busy
+
+
 def busy_utilization(run, port):
     """Bytes the port carried over the link-sample intervals in which its queue never emptied
     (so the link had a frame to send the whole time), over what its configured rate carries in
@@ -76,8 +79,9 @@ def busy_utilization(run, port):
 
 def scales(out):
     print("| scale s | bottleneck rate on the testbed | busy utilization DPDK | ns-3 | DPDK / ns-3 | "
-          "stalls | max loop gap |")
-    print("|---|---|---|---|---|---|---|")
+          "stalls | max loop gap | at rate |")
+    print("|---|---|---|---|---|---|---|---|")
+    smallest = None
     dirs = [d for d in Path(out).glob("scale-*") if (d / "dpdk" / "meta.json").exists()]
     for d in sorted(dirs, key=lambda p: float(p.name.split("-", 1)[1])):
         s = float(d.name.split("-", 1)[1])
@@ -87,9 +91,16 @@ def scales(out):
         un = busy_utilization(load_run(d / "ns3"), port) if (d / "ns3").is_dir() else math.nan
         c = dp.meta.get("counters", {})
         rate = M.port_rate_bps(dp, port)
+        ratio = ud / un if un else math.nan
+        ok = ratio >= AT_RATE and c.get("stalls") == 0
+        if ok and smallest is None:
+            smallest = s
         print(f"| {s:g} | {port} {rate / s / 1e6:.0f} Mb/s | {ud:.3f} | {un:.3f} | "
-              f"{ud / un if un else math.nan:.3f} | {c.get('stalls')} | "
-              f"{c.get('max_loop_gap_ns', 0) * s / 1e3:.0f} us (run time) |")
+              f"{ratio:.3f} | {c.get('stalls')} | "
+              f"{c.get('max_loop_gap_ns', 0) * s / 1e3:.0f} us (run time) | {'yes' if ok else 'no'} |")
+    print()
+    print(f"smallest scale at rate (busy utilization >= {AT_RATE} of ns-3's, no stall): "
+          + (f"{smallest:g}" if smallest is not None else "none of those run"))
 
 
 if __name__ == "__main__":
