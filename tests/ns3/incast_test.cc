@@ -153,6 +153,68 @@ TEST(Incast10to1, PowerTcpPeakQueueBelowHpcc) {
   EXPECT_LT(pp, hp);
 }
 
+// theta-PowerTCP (docs/powertcp.md, "theta-PowerTCP"): every flow's first window goes out
+// before its first update (once per RTT), so the peak is about the sum of the initial windows
+// (10 x HostBw*tau); it must then drain like PowerTCP and stay calm. With tau longer than the
+// intra-rack RTT its RTT-based power settles the queue at about b*(tau - RTT) + sum(beta)
+// (~77 KB here), so "calm" is: from 40 tau after the incast until the first incast flow
+// completes, the queue stays within one BDP (b*tau) of swing, the link above 90% in every
+// 10-tau window. The reference as written (ACK-clock gradient, last-set cwnd_old) swings by
+// ~10 BDPs here, never draining for good.
+TEST(Incast10to1, ThetaPowerTcpDrainsAndStaysCalm) {
+  const SimRun& r = incast("theta-powertcp");
+  print_summary(r, "theta-powertcp");
+  expect_complete(r, "theta-powertcp");
+  const TimeNs tau = r.e.cc.base_rtt;
+  const TimeNs e0 = incast_start(r);
+  const auto q = queue_of(r, "tor0->h0");
+  TimeNs peak_at = 0;
+  const std::uint64_t peak = peak_after(q, e0, &peak_at);
+  const double rate = static_cast<double>(
+      r.e.topology->port(*r.e.topology->find_port("tor0->h0")).link.rate);
+  const double bdp = rate / 8 * static_cast<double>(tau) * 1e-9;
+  TimeNs drained = kNever;
+  for (const auto& s : q) {
+    if (s.time_ns >= peak_at && static_cast<double>(s.qlen_bytes) < 0.1 * static_cast<double>(peak)) {
+      drained = s.time_ns;
+      break;
+    }
+  }
+  const TimeNs end = first_incast_done(r);
+  std::uint64_t lo = ~0ull, hi = 0;
+  double sum = 0;
+  std::size_t n = 0;
+  for (const auto& s : q) {
+    if (s.time_ns < e0 + 40 * tau || s.time_ns > end) continue;
+    lo = std::min(lo, s.qlen_bytes);
+    hi = std::max(hi, s.qlen_bytes);
+    sum += static_cast<double>(s.qlen_bytes);
+    ++n;
+  }
+  std::printf("[theta-powertcp] tau %.2f us, peak %llu B at +%.2f us (11 initial windows %.0f B), "
+              "below 10%% of it at +%.2f tau; +40 tau to first incast flow done (+%.1f us): "
+              "queue %llu..%llu B, swing %llu B, mean %.0f B (BDP %.0f B)\n",
+              static_cast<double>(tau) / 1e3, static_cast<unsigned long long>(peak),
+              static_cast<double>(peak_at - e0) / 1e3, 11 * bdp,
+              static_cast<double>(drained - e0) / static_cast<double>(tau),
+              static_cast<double>(end - e0) / 1e3, static_cast<unsigned long long>(lo),
+              static_cast<unsigned long long>(hi), static_cast<unsigned long long>(hi - lo),
+              n > 0 ? sum / static_cast<double>(n) : 0.0, bdp);
+  EXPECT_LE(static_cast<double>(peak), 11 * bdp);
+  ASSERT_NE(drained, kNever);
+  EXPECT_LE(drained - e0, 20 * tau);
+  ASSERT_GT(n, 0u);
+  EXPECT_LE(static_cast<double>(hi - lo), bdp);
+  const auto l = links_of(r, "tor0->h0");
+  double worst = 2;
+  for (TimeNs t = drained; t + 10 * tau <= end; t += 10 * tau) {
+    worst = std::min(worst, tx_between(l, t, t + 10 * tau) * 8 /
+                                (rate * static_cast<double>(10 * tau) * 1e-9));
+  }
+  std::printf("[theta-powertcp] worst 10-tau utilization from the drain: %.4f\n", worst);
+  EXPECT_GT(worst, 0.90);
+}
+
 class Baseline : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Baseline, RunsToCompletion) {
