@@ -1,6 +1,7 @@
 #include "transport/host.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "transport/receiver.h"
 #include "transport/ring.h"
 #include "transport/sender.h"
+#include "wire/checksum.h"
 
 namespace ptcp::transport {
 namespace {
@@ -187,12 +189,17 @@ struct Host::Impl {
     seg_out.payload_len = e.len;
     seg_out.int_stack.n_hops = 0;
     seg_out.int_stack.overflow = 0;
+    // One pass writes the payload and sums it for the checksum. Without verification the
+    // payload is zeros (no stale buffer bytes on the wire), whose sum is 0.
+    std::uint8_t* payload = out.data() + wire::header_len(cfg.int_enabled);
+    std::uint64_t payload_sum = 0;
     if (cfg.verify_payload) {
-      fill_payload(slot.spec.flow_id, e.seq, out.data() + wire::header_len(cfg.int_enabled),
-                   e.len);
+      payload_sum = fill_payload_summed(slot.spec.flow_id, e.seq, payload, e.len);
+    } else {
+      std::memset(payload, 0, e.len);
     }
-    const std::size_t n = wire::finish_frame(out, slot.addr, seg_out,
-                                             cfg.ecn_capable ? wire::kEcnEct0 : wire::kEcnNotEct);
+    const std::size_t n = wire::finish_frame_with_sum(
+        out, slot.addr, seg_out, cfg.ecn_capable ? wire::kEcnEct0 : wire::kEcnNotEct, payload_sum);
     ++counters.data_sent;
     if ((e.flags & wire::flags::kRetransmit) != 0) ++counters.retransmits;
     refresh_timer(s);
@@ -255,7 +262,8 @@ struct Host::Impl {
     ++counters.acks_sent;
   }
 
-  void on_data(TimeNs now, const wire::ParsedFrame& pf, const std::uint8_t* frame) {
+  // `payload_errors`: the fused receive pass's count of wrong payload bytes (on_frame).
+  void on_data(TimeNs now, const wire::ParsedFrame& pf, std::uint64_t payload_errors) {
     const std::uint64_t key = (std::uint64_t{pf.src_ip} << 32) | pf.seg.flow_id;
     auto it = receiver_index.find(key);
     std::uint32_t r;
@@ -280,8 +288,7 @@ struct Host::Impl {
       r = it->second;
     }
     ReceiverFlow& rf = receivers[r];
-    const RxReply rep =
-        rf.on_data(now, pf.seg, frame + pf.payload_offset, pf.ecn == wire::kEcnCe);
+    const RxReply rep = rf.on_data_verified(now, pf.seg, payload_errors, pf.ecn == wire::kEcnCe);
     counters.bytes_delivered += rep.delivered;
     counters.payload_errors += rep.payload_errors;
     if (rep.duplicate) ++counters.duplicates_received;
@@ -508,7 +515,21 @@ void Host::on_frame(TimeNs now, std::span<const std::uint8_t> frame) {
   m.last_now = std::max(m.last_now, now);
   ++m.counters.frames_in;
   wire::ParsedFrame& pf = m.parsed;
-  const wire::ParseStatus st = wire::parse_frame(frame, pf);
+  wire::ParseStatus st = wire::parse_frame_headers(frame, pf);
+  // One pass over the payload checks the transport checksum and, for data, compares every
+  // byte with the flow's content (the receiver counts the errors only if it delivers them).
+  std::uint64_t payload_errors = 0;
+  if (st == wire::ParseStatus::kOk && pf.kind == wire::FrameKind::kTransport) {
+    const std::uint8_t* payload = frame.data() + pf.payload_offset;
+    std::uint64_t payload_sum = 0;
+    if (m.cfg.verify_payload && pf.seg.type == wire::PacketType::kData) {
+      payload_errors = verify_payload_summed(pf.seg.flow_id, pf.seg.seq, payload,
+                                             pf.seg.payload_len, payload_sum);
+    } else {
+      payload_sum = wire::checksum_add(0, {payload, pf.seg.payload_len});
+    }
+    if (!wire::transport_checksum_ok(frame, pf, payload_sum)) st = wire::ParseStatus::kBadChecksum;
+  }
   if (st != wire::ParseStatus::kOk) {
     ++m.counters.malformed;
     ++m.counters.malformed_by_status[static_cast<int>(st)];
@@ -524,7 +545,7 @@ void Host::on_frame(TimeNs now, std::span<const std::uint8_t> frame) {
   }
   switch (pf.seg.type) {
     case wire::PacketType::kData:
-      m.on_data(now, pf, frame.data());
+      m.on_data(now, pf, payload_errors);
       break;
     case wire::PacketType::kAck:
     case wire::PacketType::kNack:

@@ -19,6 +19,16 @@ TimeNs ReceiverFlow::quiet_deadline() const {
 
 RxReply ReceiverFlow::on_data(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload,
                               bool ce) {
+  return accept(now, seg, payload, 0, ce);
+}
+
+RxReply ReceiverFlow::on_data_verified(TimeNs now, const wire::Segment& seg,
+                                       std::uint64_t payload_errors, bool ce) {
+  return accept(now, seg, nullptr, payload_errors, ce);
+}
+
+RxReply ReceiverFlow::accept(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload,
+                             std::uint64_t precounted, bool ce) {
   RxReply r;
   if (last_arrival_ != kNever && now > last_arrival_) {
     gap_ewma_ns_ += (static_cast<double>(now - last_arrival_) - gap_ewma_ns_) / 8.0;
@@ -42,7 +52,9 @@ RxReply ReceiverFlow::on_data(TimeNs now, const wire::Segment& seg, const std::u
 
   if (seg.seq == rcv_nxt_ && !complete_) {
     if (params_.verify_payload) {
-      r.payload_errors = verify_payload(flow_id_, seg.seq, payload, seg.payload_len);
+      r.payload_errors = payload != nullptr
+                             ? verify_payload(flow_id_, seg.seq, payload, seg.payload_len)
+                             : precounted;
       payload_errors_ += r.payload_errors;
     }
     rcv_nxt_ = end;

@@ -50,6 +50,12 @@ class ReceiverFlow {
 
   // `payload` points at seg.payload_len bytes; `ce` is the IPv4 ECN field == CE.
   RxReply on_data(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload, bool ce);
+  // on_data() for a caller that already compared these exact bytes (flow seg.flow_id, offset
+  // seg.seq, seg.payload_len bytes) with the flow's content in its checksum pass (the host
+  // does, payload.h): `payload_errors` is that count, taken only if the bytes are delivered.
+  // With verify_payload off it is ignored.
+  RxReply on_data_verified(TimeNs now, const wire::Segment& seg, std::uint64_t payload_errors,
+                           bool ce);
 
   // When the tail-loss timer fires (kNever: finished, disabled, or given up).
   TimeNs quiet_deadline() const;
@@ -64,6 +70,10 @@ class ReceiverFlow {
   std::uint64_t payload_errors() const { return payload_errors_; }
 
  private:
+  // `payload` null: `precounted` errors instead of verifying here.
+  RxReply accept(TimeNs now, const wire::Segment& seg, const std::uint8_t* payload,
+                 std::uint64_t precounted, bool ce);
+
   std::uint32_t flow_id_;
   ReceiverParams params_;
   std::uint64_t rcv_nxt_ = 0;

@@ -35,6 +35,21 @@ inline constexpr std::uint16_t checksum_finish(std::uint64_t sum) {
   return static_cast<std::uint16_t>(~folded);
 }
 
+// Sums of 16-bit words taken as big-endian values (from header fields in registers, without
+// reading back bytes just stored: a load spanning several recent stores stalls) live in their
+// own domain. These convert and finish them.
+// A running sum (native byte order) as a sum of big-endian values, or back: on little-endian
+// machines the same byte rotation either way.
+inline constexpr std::uint64_t checksum_swap_order(std::uint64_t sum);
+// Folds a sum of big-endian values and complements it: the value to store16() in the header.
+inline constexpr std::uint16_t checksum_finish_be(std::uint64_t be_sum) {
+  be_sum = checksum_reduce(be_sum);
+  be_sum = (be_sum & 0xffffu) + (be_sum >> 16);
+  be_sum = (be_sum & 0xffffu) + (be_sum >> 16);
+  be_sum = (be_sum & 0xffffu) + (be_sum >> 16);
+  return static_cast<std::uint16_t>(~be_sum);
+}
+
 inline std::uint16_t internet_checksum(std::span<const std::uint8_t> data) {
   return checksum_finish(checksum_add(0, data));
 }
@@ -60,6 +75,14 @@ inline constexpr std::uint64_t checksum_shift_odd(std::uint64_t sum) {
   sum = (sum & 0xffffu) + (sum >> 16);
   sum = (sum & 0xffffu) + (sum >> 16);
   return ((sum & 0xffu) << 8) | (sum >> 8);
+}
+
+inline constexpr std::uint64_t checksum_swap_order(std::uint64_t sum) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return checksum_shift_odd(sum);  // every 16-bit word byte-swapped: the same rotation
+  } else {
+    return sum;
+  }
 }
 
 }  // namespace ptcp::wire

@@ -162,10 +162,13 @@ std::size_t write_headers(std::span<std::uint8_t> out, const FrameAddr& addr, co
   store16(ip + 6, 0x4000);  // DF
   ip[8] = 64;
   ip[9] = 17;
-  store16(ip + 10, 0);
   store32(ip + 12, addr.src_ip);
   store32(ip + 16, addr.dst_ip);
-  store16(ip + 10, checksum_finish(ipv4_header_sum(ip)));
+  // From the values, not the bytes just stored (see checksum_finish_be()).
+  const std::uint64_t ip_sum = 0x4500u + (ecn & 0x3u) + (used - kIpOffset) + 0x4000u + (64u << 8) + 17u +
+                               (addr.src_ip >> 16) + (addr.src_ip & 0xffffu) + (addr.dst_ip >> 16) +
+                               (addr.dst_ip & 0xffffu);
+  store16(ip + 10, checksum_finish_be(ip_sum));
 
   std::uint8_t* udp = p + kUdpOffset;
   store16(udp, addr.src_port);
@@ -189,15 +192,25 @@ std::size_t write_headers(std::span<std::uint8_t> out, const FrameAddr& addr, co
   return len;
 }
 
+// The transport header's share of the checksum from the segment's fields, as a sum of
+// big-endian 16-bit values (2^16 and 2^32 are 1 modulo 0xffff, so 32-bit halves add as words).
+std::uint64_t transport_header_be_sum(const Segment& seg) {
+  const auto halves = [](std::uint64_t v) { return (v & 0xffffffffu) + (v >> 32); };
+  return (std::uint64_t{kVersion} << 8) + static_cast<std::uint8_t>(seg.type) +
+         (std::uint64_t{seg.flags} << 8) + (seg.flow_id >> 16) + (seg.flow_id & 0xffffu) +
+         halves(seg.seq) + halves(seg.ack) + halves(seg.ts_ns) + seg.payload_len;
+}
+
 }  // namespace
 
 std::size_t finish_frame_with_sum(std::span<std::uint8_t> out, const FrameAddr& addr,
                                   const Segment& seg, std::uint8_t ecn, std::uint64_t payload_sum) {
   const std::size_t len = write_headers(out, addr, seg, ecn);
   if (len == 0) return 0;
-  std::uint8_t* t = out.data() + kTransportOffset;
-  store16(t + th::kChecksum,
-          checksum_finish(checksum_combine(transport_header_sum(t), payload_sum)));
+  // Everything in the big-endian domain: the payload's native sum converts with one rotation.
+  const std::uint64_t be_sum =
+      transport_header_be_sum(seg) + checksum_swap_order(payload_sum);
+  store16(out.data() + kTransportOffset + th::kChecksum, checksum_finish_be(be_sum));
   return len;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -223,6 +224,61 @@ TEST(Host, FinishedReceiverStateIsFreedAndLateDuplicatesAreStillAcked) {
   for (const Frame& f : p.drain(p.a, 200 * kNsPerUs)) p.b.on_frame(210 * kNsPerUs, f);
   EXPECT_EQ(p.b.counters().bytes_delivered, 6500u);
   EXPECT_EQ(p.b.counters().payload_errors, 0u);
+}
+
+// The receive path verifies content and checksum in one pass: a payload rewritten with a
+// correct checksum (wrong content, well-formed frame) is delivered and every wrong byte counted,
+// at stream offsets that are not 8-byte aligned (999-byte segments); a stale checksum drops the
+// frame before delivery.
+TEST(Host, FusedReceivePassCountsWrongBytesAndRejectsBadChecksums) {
+  Pair p(1e9, [](HostConfig& c) { c.payload_bytes = 999; });
+  p.a.start_flow(0, {8, 1, 3 * 999});
+  auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 3u);
+  // Frame 0 arrives intact.
+  p.b.on_frame(10, frames[0]);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 999u);
+  // Frame 1: three payload bytes changed, checksum left stale: malformed, nothing delivered.
+  Frame bad = frames[1];
+  const wire::ParsedFrame f1 = Pair::parse(frames[1]);
+  for (std::size_t k : {0u, 500u, 998u}) bad[f1.payload_offset + k] ^= 0x41;
+  p.b.on_frame(20, bad);
+  EXPECT_EQ(p.b.counters().malformed_by_status[static_cast<int>(wire::ParseStatus::kBadChecksum)], 1u);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 999u);
+  // The same bytes with the checksum rewritten: delivered, and the three bytes are counted.
+  wire::FrameAddr addr;
+  addr.src_mac = f1.src_mac;
+  addr.dst_mac = f1.dst_mac;
+  addr.src_ip = f1.src_ip;
+  addr.dst_ip = f1.dst_ip;
+  addr.src_port = f1.src_port;
+  ASSERT_EQ(wire::finish_frame(bad, addr, f1.seg, f1.ecn), bad.size());
+  p.b.on_frame(30, bad);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 2 * 999u);
+  EXPECT_EQ(p.b.counters().payload_errors, 3u);
+  // A duplicate of the corrupted frame is not delivered again, so its errors do not count.
+  p.b.on_frame(40, bad);
+  EXPECT_EQ(p.b.counters().payload_errors, 3u);
+  p.b.on_frame(50, frames[2]);
+  EXPECT_EQ(p.b.counters().bytes_delivered, 3 * 999u);
+  EXPECT_EQ(p.b.counters().payload_errors, 3u);
+}
+
+// Without verification the sender writes no pattern: payloads are zeros (never stale buffer
+// bytes) with a correct checksum, and the receiver delivers them unchecked.
+TEST(Host, WithoutVerificationPayloadsAreZerosAndStillChecksummed) {
+  Pair p(1e9, [](HostConfig& c) { c.verify_payload = false; });
+  std::fill(p.buf.begin(), p.buf.end(), std::uint8_t{0xa5});
+  p.a.start_flow(0, {3, 1, 1500});
+  const auto frames = p.drain(p.a, 0);
+  ASSERT_EQ(frames.size(), 2u);
+  for (const Frame& fr : frames) {
+    const wire::ParsedFrame f = Pair::parse(fr);
+    for (std::size_t i = 0; i < f.seg.payload_len; ++i) ASSERT_EQ(fr[f.payload_offset + i], 0);
+    p.b.on_frame(10, fr);
+  }
+  EXPECT_EQ(p.b.counters().bytes_delivered, 1500u);
+  EXPECT_EQ(p.b.counters().malformed, 0u);
 }
 
 TEST(Host, TailLossIsNackedByTheReceiversQuietTimerNotLeftToTheRto) {

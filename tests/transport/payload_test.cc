@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "wire/checksum.h"
+
 namespace ptcp::transport {
 namespace {
 
@@ -56,6 +58,33 @@ TEST(Payload, WrongFlowOrOffsetIsDetected) {
   EXPECT_GT(verify_payload(2, 0, buf.data(), buf.size()), 900u);
   EXPECT_GT(verify_payload(1, 1000, buf.data(), buf.size()), 900u);
   EXPECT_GT(verify_payload(1, 1, buf.data(), buf.size()), 900u);  // off by one byte
+}
+
+// The fused passes (fill + checksum on send, verify + checksum on receive) return exactly the
+// checksum sum of the bytes, at every stream alignment and length across the vector steps.
+TEST(Payload, SummedFillAndVerifyReturnTheBytesChecksum) {
+  for (std::uint64_t offset = 0; offset < 20; ++offset) {
+    for (std::size_t len : {0u, 1u, 2u, 7u, 8u, 9u, 63u, 64u, 65u, 127u, 129u, 1000u, 1001u}) {
+      std::vector<std::uint8_t> buf(len + 2, 0xee);
+      const std::uint64_t sum = fill_payload_summed(9, offset, buf.data() + 1, len);
+      const std::uint16_t want = wire::internet_checksum({buf.data() + 1, len});
+      EXPECT_EQ(wire::checksum_finish(sum), want) << "offset " << offset << " len " << len;
+      for (std::size_t i = 0; i < len; ++i) {
+        ASSERT_EQ(buf[1 + i], payload_byte(9, offset + i)) << "offset " << offset << " i " << i;
+      }
+      EXPECT_EQ(buf[0], 0xee);
+      EXPECT_EQ(buf[len + 1], 0xee);
+      std::uint64_t vsum = 0;
+      EXPECT_EQ(verify_payload_summed(9, offset, buf.data() + 1, len, vsum), 0u);
+      EXPECT_EQ(wire::checksum_finish(vsum), want) << "offset " << offset << " len " << len;
+      if (len == 0) continue;
+      // A corrupted byte: counted once, and the sum is the corrupted bytes' sum.
+      buf[1 + len / 2] ^= 0x24;
+      EXPECT_EQ(verify_payload_summed(9, offset, buf.data() + 1, len, vsum), 1u);
+      EXPECT_EQ(wire::checksum_finish(vsum), wire::internet_checksum({buf.data() + 1, len}));
+      EXPECT_EQ(verify_payload(9, offset, buf.data() + 1, len), 1u);
+    }
+  }
 }
 
 }  // namespace

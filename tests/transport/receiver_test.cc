@@ -130,6 +130,25 @@ TEST(Receiver, CorruptPayloadBytesAreCounted) {
   EXPECT_EQ(rx.flow.payload_errors(), 2u);
 }
 
+// The host's fused pass hands over its error count: taken for delivered bytes only.
+TEST(Receiver, PrecountedErrorsCountOnlyWhenDelivered) {
+  Rx rx(params());
+  wire::Segment s;
+  s.type = wire::PacketType::kData;
+  s.flow_id = 5;
+  s.seq = 0;
+  s.payload_len = 1000;
+  EXPECT_EQ(rx.flow.on_data_verified(0, s, 7, false).payload_errors, 7u);
+  EXPECT_EQ(rx.flow.payload_errors(), 7u);
+  const RxReply dup = rx.flow.on_data_verified(1, s, 5, false);  // a duplicate: not delivered
+  EXPECT_TRUE(dup.duplicate);
+  EXPECT_EQ(dup.payload_errors, 0u);
+  s.seq = 2000;  // beyond a hole: dropped
+  EXPECT_EQ(rx.flow.on_data_verified(2, s, 9, false).payload_errors, 0u);
+  EXPECT_EQ(rx.flow.payload_errors(), 7u);
+  EXPECT_EQ(rx.flow.rcv_nxt(), 1000u);
+}
+
 TEST(Receiver, VerificationOffSkipsTheCheck) {
   ReceiverParams p = params();
   p.verify_payload = false;
