@@ -34,7 +34,21 @@ def plot_main(argv=None) -> int:
                                     "'tor0->h16' (default: each run's bottleneck port)")
     ap.add_argument("--switches", help="comma-separated switches for the buffer CDF "
                                        "(default: all, or the 9 fullest)")
+    ap.add_argument("--from", dest="t_from", type=float, metavar="US",
+                    help="queue figure from this time, in microseconds of simulated/run time")
+    ap.add_argument("--to", dest="t_to", type=float, metavar="US",
+                    help="queue figure up to this time, in microseconds (with --from or alone; "
+                         "without either, report.md adds a zoom around the incast)")
     args = ap.parse_args(argv)
+    window = None
+    if args.t_from is not None or args.t_to is not None:
+        t0 = args.t_from * 1e3 if args.t_from is not None else None
+        t1 = args.t_to * 1e3 if args.t_to is not None else None
+        if (t0 is not None and t0 < 0) or (t0 is not None and t1 is not None and t1 <= t0):
+            print(f"error: --from {args.t_from} / --to {args.t_to}: need 0 <= from < to "
+                  "(microseconds)", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        window = (t0 if t0 is not None else 0.0, t1 if t1 is not None else float("inf"))
     # Imported here so `--help` and input errors stay fast.
     from .results import load_runs
     from .report import write_report
@@ -53,10 +67,15 @@ def plot_main(argv=None) -> int:
     # so a failure leaves no half-written report.
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        report, loud, notes = write_report(
-            runs, tmp,
-            ports=[p for p in (args.ports or "").split(",") if p] or None,
-            switches=[s for s in (args.switches or "").split(",") if s] or None)
+        try:
+            report, loud, notes = write_report(
+                runs, tmp,
+                ports=[p for p in (args.ports or "").split(",") if p] or None,
+                switches=[s for s in (args.switches or "").split(",") if s] or None,
+                window=window)
+        except ValueError as e:  # a --from/--to window outside every trace
+            print(f"error: {e}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         out.mkdir(exist_ok=True)
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)

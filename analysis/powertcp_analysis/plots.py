@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 
@@ -153,13 +154,59 @@ def choose_ports(runs, ports=None, limit=4):
     return chosen[:limit]
 
 
-def queue_over_time(runs, out_dir, ports, colors=None, stem="queue"):
+def in_window(series, window):
+    """The samples of a step series (time_ns ordered) that draw it over window = (t0, t1) ns:
+    those inside plus the last one before t0, whose value holds until the next sample."""
+    if window is None or series.empty:
+        return series
+    t0, t1 = window
+    t = series["time_ns"]
+    inside = (t >= t0) & (t <= t1)
+    before = series[t < t0]
+    parts = ([before.iloc[[-1]]] if not before.empty else []) + [series[inside]]
+    return pd.concat(parts) if parts else series.iloc[0:0]
+
+
+# The automatic zoom of the queue figure: this many base RTTs from the event (an incast's
+# start), and a tenth of that before it; offered when that is under a third of the run.
+ZOOM_TAUS = 40
+
+
+def zoom_window(runs):
+    """(t0, t1) ns around the earliest event_ns of the runs, or None when there is no event, no
+    base RTT in meta.json (base_rtt_ns) or the run is short enough to see it whole."""
+    span = _time_span(runs, "queue")
+    events = [e for e in (M.event_ns(r) for r in runs) if e is not None]
+    taus = [t for t in (M.meta_number(r, "base_rtt_ns") for r in runs) if t and t > 0]
+    if span is None or not events or not taus:
+        return None
+    length = ZOOM_TAUS * max(taus)
+    t0, t1 = min(events) - length / 10, min(events) + length
+    if t1 - t0 > (span[1] - span[0]) / 3:
+        return None
+    return max(t0, span[0]), t1
+
+
+def queue_over_time(runs, out_dir, ports, colors=None, stem="queue", window=None):
+    """Queue length over time per port; window = (t0, t1) ns limits the time axis to it."""
     span = _time_span(runs, "queue")
     if span is None or not ports:
         return None
+    if window is not None:
+        span = (max(window[0], span[0]) if window[0] is not None else span[0],
+                min(window[1], span[1]) if window[1] is not None else span[1])
+        if span[1] <= span[0]:
+            raise ValueError(f"the time window {window[0]}..{window[1]} ns holds no queue samples "
+                             f"(traced {_time_span(runs, 'queue')[0]:.0f}.."
+                             f"{_time_span(runs, 'queue')[1]:.0f} ns)")
+        window = span
     colors = colors or [style.color(i) for i in range(len(runs))]
     tdiv, tunit = style.time_axis(span[1] - span[0])
-    peak = max(float(r.queue["qlen_bytes"].max()) for r in runs if not r.queue.empty)
+    peaks = [float(in_window(M.port_series(r.queue, p), window)["qlen_bytes"].max())
+             for r in runs if not r.queue.empty for p in ports
+             if not M.port_series(r.queue, p).empty]
+    peak = max([v for v in peaks if v == v] or [float(r.queue["qlen_bytes"].max())
+                                                for r in runs if not r.queue.empty])
     bdiv, bunit = style.bytes_axis(peak)
     fig, axes = plt.subplots(len(ports), 1, figsize=(9, 2.8 * len(ports) + 0.6), sharex=True,
                              squeeze=False)
@@ -170,19 +217,25 @@ def queue_over_time(runs, out_dir, ports, colors=None, stem="queue"):
             if q.empty:
                 missing.append(f"{r.label}: {port}")
                 continue
+            q = in_window(q, window)
             ax.step(q["time_ns"] / tdiv, q["qlen_bytes"] / bdiv, where="post", color=colors[i],
                     linestyle=style.linestyle(r.backend), label=r.label)
             ev = M.event_ns(r)
-            if ev is not None:
+            if ev is not None and (window is None or window[0] <= ev <= window[1]):
                 ax.axvline(ev / tdiv, color=colors[i], linewidth=0.8, linestyle=":")
         ax.set_ylabel(f"queue ({bunit})")
         ax.set_title(f"queue length at {port}")
+        if window is not None:
+            ax.set_xlim(window[0] / tdiv, window[1] / tdiv)
     axes[-1, 0].set_xlabel(f"time ({tunit})")
     axes[0, 0].legend(handles=_legend_handles(runs), loc="upper right")
     style.save(fig, out_dir, stem)
     note = "dotted verticals: each run's event_ns." + (
         f" Not traced: {', '.join(missing)}." if missing else "")
-    return Figure(stem, "Queue length over time", note)
+    title = "Queue length over time"
+    if window is not None:
+        title += f" ({window[0] / 1e3:.1f} to {window[1] / 1e3:.1f} µs)"
+    return Figure(stem, title, note)
 
 
 def choose_switches(runs, limit=9):

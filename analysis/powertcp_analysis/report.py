@@ -71,9 +71,11 @@ def pair_warnings(pairs) -> list[str]:
             for a, b in pairs if _strip_for_match(a.experiment) != _strip_for_match(b.experiment)]
 
 
-def write_report(runs, out_dir: Path, ports=None, switches=None):
+def write_report(runs, out_dir: Path, ports=None, switches=None, window=None):
     """Writes figures and report.md into out_dir. Returns (report path, loud warnings about
-    slowdowns below 1, other notes on the input)."""
+    slowdowns below 1, other notes on the input). window = (t0, t1) ns (either may be None)
+    limits the queue figure's time axis; without it a zoom around the event is added when the
+    run is much longer than the event (plots.zoom_window)."""
     loud = below_one_warnings(runs)
     pairs = find_pairs(runs)
     notes = [w for r in runs for w in r.warnings] + pair_warnings(pairs)
@@ -128,10 +130,16 @@ def write_report(runs, out_dir: Path, ports=None, switches=None):
 
     # Queues.
     chosen = plots.choose_ports(runs, ports)
-    fig = plots.queue_over_time(runs, out_dir, chosen)
+    fig = plots.queue_over_time(runs, out_dir, chosen, window=window)
     md += ["## Queues and the bottleneck link", ""]
     if fig:
         md += [_img(fig), "", fig.note, ""]
+    zoom = plots.zoom_window(runs) if window is None else None
+    zfig = plots.queue_over_time(runs, out_dir, chosen, stem="queue_zoom", window=zoom) if zoom else None
+    if zfig:
+        md += [f"Zoom on the event: {plots.ZOOM_TAUS} base RTTs from it "
+               "(`powertcp plot --from/--to` in µs chooses another window).", "",
+               _img(zfig), ""]
     rows = []
     for r in runs:
         win = M.measure_window(r)
