@@ -59,6 +59,14 @@ std::int64_t num(const std::string& s, const fs::path& p) {
   }
 }
 
+double real(const std::string& s, const fs::path& p) {
+  try {
+    return std::stod(s);
+  } catch (const std::exception&) {
+    throw BadPart(p.string() + ": '" + s + "' is not a number");
+  }
+}
+
 bool takes_max(const std::string& counter) {
   return counter.rfind("max_", 0) == 0 || counter.find("_rtt_ns") != std::string::npos ||
          counter == "stall_threshold_ns" || counter == "barrier_wait_wall_ns";
@@ -82,9 +90,11 @@ int cmd_merge(const MergeArgs& a) {
   std::map<std::string, std::map<std::string, std::string>> info_by_node;  // key -> node -> value
   std::set<std::string> nodes;
   nlohmann::json first_meta;
+  std::string current_meta;  // for errors about its shape
   try {
     for (const std::string& part : a.parts) {
       const fs::path dir(part);
+      current_meta = (dir / "meta.json").string();
       const std::string toml = need_file(dir / "experiment.toml");
       const nlohmann::json m = nlohmann::json::parse(need_file(dir / "meta.json"), nullptr, false);
       if (m.is_discarded()) throw BadPart((dir / "meta.json").string() + ": not valid JSON");
@@ -141,7 +151,7 @@ int cmd_merge(const MergeArgs& a) {
       }
       for (const auto& c : csv_rows(fl, 6)) {
         r.flows.push_back(exp::FlowRow{num(c[0], fl), static_cast<std::uint32_t>(num(c[1], fl)),
-                                       std::stod(c[2]), std::stod(c[3]), num(c[4], fl),
+                                       real(c[2], fl), real(c[3], fl), num(c[4], fl),
                                        static_cast<std::uint64_t>(num(c[5], fl))});
       }
       for (const auto& c : csv_rows(li, 3)) {
@@ -153,6 +163,9 @@ int cmd_merge(const MergeArgs& a) {
     return kExitBadInput;
   } catch (const exp::ExperimentError& err) {
     std::cerr << "powertcp merge: " << err.what() << "\n";
+    return kExitBadInput;
+  } catch (const nlohmann::json::exception& err) {  // meta.json of the wrong shape
+    std::cerr << "powertcp merge: " << current_meta << ": " << err.what() << "\n";
     return kExitBadInput;
   }
   // Every host must be there (its flows and their completions); switches may be hardware.

@@ -105,6 +105,11 @@ int cmd_run(const RunArgs& a) {
     std::cerr << "powertcp: the " << a.backend << " run failed: " << err.what()
               << " (no results written)\n";
     return g_stop.load() ? kExitInterrupted : kExitRunFailed;
+  } catch (...) {
+    display.finish();
+    std::cerr << "powertcp: the " << a.backend << " run failed: internal error: the backend threw "
+              << "something that is not a std::exception (no results written)\n";
+    return kExitInternal;
   }
   display.finish();
   if (g_stop.load()) {

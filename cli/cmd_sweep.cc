@@ -183,7 +183,14 @@ int sweep_new(const SweepArgs& a) {
   fs::create_directories(dir);
   std::vector<std::size_t> todo(x.points.size());
   for (std::size_t i = 0; i < todo.size(); ++i) todo[i] = i;
-  return execute(dir, x, todo, a, true);
+  try {
+    return execute(dir, x, todo, a, true);
+  } catch (...) {
+    // Failed before the index was written: no point ran, so leave no folder behind.
+    std::error_code ec;
+    if (!fs::exists(dir / kSweepIndexFile, ec)) fs::remove_all(dir, ec);
+    throw;
+  }
 }
 
 int sweep_resume(const SweepArgs& a) {

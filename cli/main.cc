@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "experiment/backend.h"
 #include "files.h"
+#include "guard.h"
 #include "model/model_backend.h"
 #include "sweep_command.h"
 
@@ -41,6 +42,9 @@ int main(int argc, char** argv) {
 #endif
   CLI::App app{"powertcp: one experiment file, simulation (ns-3) or testbed (DPDK), the same results"};
   app.require_subcommand(1);
+  app.footer("Exit codes: 0 success; 1 the run failed (the backend, out of memory, a file system "
+             "error); 2 bad input (file, --set, backend, --out); 3 internal error (a bug: please "
+             "report it); 130 interrupted. No results folder is written unless the run succeeds.");
 
   ptcp::cli::RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "run an experiment and write a results folder");
@@ -96,13 +100,16 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : ptcp::cli::kExitBadInput;
   }
   auto rest = [](CLI::App* c) { return c->remaining(); };
-  if (*run_cmd) return ptcp::cli::cmd_run(run);
-  if (*merge_cmd) return ptcp::cli::cmd_merge(merge);
-  if (*val_cmd) return ptcp::cli::cmd_validate(vfile, vsets, vtoml);
-  if (*model_cmd) return ptcp::cli::cmd_model(model);
-  if (*list_cmd) return ptcp::cli::cmd_list();
-  if (*sweep_cmd) return ptcp::cli::cmd_sweep(sweep);
-  if (*plot_cmd) return ptcp::cli::cmd_python("plot.py", rest(plot_cmd));
-  if (*compare_cmd) return ptcp::cli::cmd_python("compare.py", rest(compare_cmd));
+  using ptcp::cli::run_guarded;
+  if (*run_cmd) return run_guarded("run", [&] { return ptcp::cli::cmd_run(run); });
+  if (*merge_cmd) return run_guarded("merge", [&] { return ptcp::cli::cmd_merge(merge); });
+  if (*val_cmd) return run_guarded("validate", [&] { return ptcp::cli::cmd_validate(vfile, vsets, vtoml); });
+  if (*model_cmd) return run_guarded("model", [&] { return ptcp::cli::cmd_model(model); });
+  if (*list_cmd) return run_guarded("list", [&] { return ptcp::cli::cmd_list(); });
+  if (*sweep_cmd) return run_guarded("sweep", [&] { return ptcp::cli::cmd_sweep(sweep); });
+  if (*plot_cmd) return run_guarded("plot", [&] { return ptcp::cli::cmd_python("plot.py", rest(plot_cmd)); });
+  if (*compare_cmd) {
+    return run_guarded("compare", [&] { return ptcp::cli::cmd_python("compare.py", rest(compare_cmd)); });
+  }
   return ptcp::cli::kExitBadInput;
 }

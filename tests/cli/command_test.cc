@@ -27,8 +27,11 @@ class CommandTest : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Outcome run(const std::string& args) {
-    const std::string cmd = std::string(POWERTCP_EXE) + " " + args + " >" + (dir_ / "out").string() +
+  Outcome run(const std::string& args) { return run_limited(args, 0); }
+  // With an address-space limit in KiB (ulimit -v; 0: none).
+  Outcome run_limited(const std::string& args, long kib) {
+    const std::string limit = kib > 0 ? "ulimit -v " + std::to_string(kib) + "; " : "";
+    const std::string cmd = limit + std::string(POWERTCP_EXE) + " " + args + " >" + (dir_ / "out").string() +
                             " 2>" + (dir_ / "err").string();
     const int status = std::system(cmd.c_str());
     Outcome o;
@@ -136,6 +139,47 @@ TEST_F(CommandTest, UsageErrorsExitTwo) {
   EXPECT_EQ(run("frobnicate").code, 2);
   EXPECT_EQ(run("run").code, 2);
   EXPECT_EQ(run("--help").code, 0);
+}
+
+// Nothing escapes as an uncaught exception (an abort with no message): a part whose meta.json
+// has the wrong shape is bad input, exit 2, naming the file, and no merged folder.
+TEST_F(CommandTest, MergeOfAMalformedPartExitsTwoNamingTheFile) {
+  const fs::path part = dir_ / "h0";
+  fs::create_directories(part);
+  fs::copy_file(shipped("pair-3node"), part / "experiment.toml");
+  std::ofstream(part / "meta.json") << R"({"versions": {"node": "h0"}, "counters": {"drops": "many"}})";
+  const fs::path out = dir_ / "merged";
+  const Outcome o = run("merge " + part.string() + " --out " + out.string());
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find((part / "meta.json").string()), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// Out of memory is reported, not an abort: exit 1 (the machine refused), one clear line, and no
+// results folder. A k=32 fat-tree (8,192 hosts: a 2.2 GB routing table) cannot fit in 1 GB.
+TEST_F(CommandTest, OutOfMemoryIsAClearErrorNotACrash) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "ASan reserves terabytes of address space: ulimit -v would stop it first";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  GTEST_SKIP() << "ASan reserves terabytes of address space: ulimit -v would stop it first";
+#endif
+#endif
+  const std::string f = write("big.toml", "[topology]\nkind = \"fat-tree\"\nk = 32\n"
+                                          "[[workload]]\nkind = \"incast\"\nfan_in = 2\nbytes = 1000\n");
+  const fs::path out = dir_ / "results";
+  for (const std::string& cmd : {"validate " + f, "run " + f + " --backend model --out " + out.string()}) {
+    const Outcome o = run_limited(cmd, 1'000'000);
+    EXPECT_EQ(o.code, 1) << cmd << ": " << o.err;
+    EXPECT_NE(o.err.find("out of memory"), std::string::npos) << cmd << ": " << o.err;
+    EXPECT_FALSE(fs::exists(out));
+  }
+}
+
+TEST_F(CommandTest, HelpStatesTheExitCodes) {
+  const Outcome o = run("--help");
+  EXPECT_EQ(o.code, 0);
+  EXPECT_NE(o.out.find("3 internal error"), std::string::npos) << o.out;
 }
 
 }  // namespace

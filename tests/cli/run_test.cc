@@ -82,5 +82,29 @@ TEST(Run, FakeBackendAtScaleWritesUnscaledResults) {
   fs::remove_all(dir);
 }
 
+// A backend that fails in an unexpected way: a non-std exception is an internal error (3), an
+// out-of-memory a failed run (1); either way nothing is left in the output folder's parent.
+TEST(Run, BackendFailuresOfAnyKindWriteNothing) {
+  exp::BackendTable::global().add({"throws-int", "test stand-in",
+                                   [](const exp::RunInput&, const exp::RunOptions&, exp::Results&) { throw 42; }});
+  exp::BackendTable::global().add({"throws-oom", "test stand-in",
+                                   [](const exp::RunInput&, const exp::RunOptions&, exp::Results&) {
+                                     throw std::bad_alloc();
+                                   }});
+  const fs::path dir = fs::temp_directory_path() / ("ptcp-run-fail-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  RunArgs a;
+  a.file = std::string(POWERTCP_SOURCE_DIR) + "/experiments/incast-10to1.toml";
+  a.out = (dir / "r").string();
+  a.quiet = true;
+  a.backend = "throws-int";
+  EXPECT_EQ(cmd_run(a), kExitInternal);
+  a.backend = "throws-oom";
+  EXPECT_EQ(cmd_run(a), kExitRunFailed);
+  EXPECT_TRUE(fs::is_empty(dir)) << "no results folder, no temporary folder";
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace ptcp::cli
