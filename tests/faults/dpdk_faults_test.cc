@@ -31,22 +31,7 @@ namespace {
 constexpr const char* kScale = "testbed.scale=20";
 constexpr auto kWallLimit = std::chrono::seconds(60);
 
-struct Totals : ::testing::Environment {
-  int runs = 0;
-  faults::FaultCounters faults;
-  std::uint64_t retransmits = 0;
-  void TearDown() override {
-    std::printf("faults tried (dpdk): %d scenarios, %llu frames judged, %llu lost, %llu "
-                "reordered, %llu duplicated, %llu corrupted; %llu retransmissions\n",
-                runs, static_cast<unsigned long long>(faults.frames),
-                static_cast<unsigned long long>(faults.lost()),
-                static_cast<unsigned long long>(faults.reordered),
-                static_cast<unsigned long long>(faults.duplicated),
-                static_cast<unsigned long long>(faults.corrupted),
-                static_cast<unsigned long long>(retransmits));
-  }
-};
-Totals* totals = static_cast<Totals*>(::testing::AddGlobalTestEnvironment(new Totals));
+FaultTotals& totals = fault_totals("dpdk");
 
 // Sets `stop` after `limit` of wall time unless destroyed first.
 class Watchdog {
@@ -140,9 +125,7 @@ TEST_P(DpdkFaultRun, EveryFlowCompletesAndEveryByteIsVerified) {
               run.pool_free_end, run.pool_size, static_cast<double>(run.end_time) / 1e6,
               static_cast<unsigned long long>(run.loop.stalls), wall_s);
   print_count_line("dpdk", sc.name, f, retransmits, timeouts);
-  ++totals->runs;
-  add(totals->faults, f);
-  totals->retransmits += retransmits;
+  totals.add(f, retransmits);
 
   EXPECT_FALSE(run.interrupted) << "stopped by the watchdog after " << kWallLimit.count() << " s";
   EXPECT_TRUE(run.all_completed);

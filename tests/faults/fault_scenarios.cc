@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "fault_net.h"
+
 namespace ptcp::test {
 
 std::vector<Scenario> scenarios() {
@@ -126,6 +128,38 @@ void print_count_line(const char* runner, const std::string& name, const faults:
               static_cast<unsigned long long>(f.duplicated),
               static_cast<unsigned long long>(f.corrupted),
               static_cast<unsigned long long>(retransmits), static_cast<unsigned long long>(timeouts));
+}
+
+void FaultTotals::add(const faults::FaultCounters& f, std::uint64_t retransmits) {
+  ++runs_;
+  ptcp::test::add(faults_, f);
+  retransmits_ += retransmits;
+}
+
+namespace {
+class TotalsPrinter final : public FaultTotals, public ::testing::Environment {
+ public:
+  explicit TotalsPrinter(std::string runner) : runner_(std::move(runner)) {}
+  void TearDown() override {
+    std::printf("faults tried (%s): %d scenarios, %llu frames judged, %llu lost, %llu "
+                "reordered, %llu duplicated, %llu corrupted; %llu retransmissions\n",
+                runner_.c_str(), runs_, static_cast<unsigned long long>(faults_.frames),
+                static_cast<unsigned long long>(faults_.lost()),
+                static_cast<unsigned long long>(faults_.reordered),
+                static_cast<unsigned long long>(faults_.duplicated),
+                static_cast<unsigned long long>(faults_.corrupted),
+                static_cast<unsigned long long>(retransmits_));
+  }
+
+ private:
+  std::string runner_;
+};
+}  // namespace
+
+FaultTotals& fault_totals(const char* runner) {
+  auto* t = new TotalsPrinter(runner);  // gtest owns it
+  ::testing::AddGlobalTestEnvironment(t);
+  return *t;
 }
 
 }  // namespace ptcp::test

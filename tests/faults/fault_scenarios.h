@@ -30,6 +30,21 @@ void check_scenario_counters(const Scenario& s, const faults::FaultCounters& f,
                              std::uint64_t retransmits, std::uint64_t timeouts,
                              std::uint64_t malformed, const HostDetail* detail);
 
+// What one test binary's runs tried, printed when it ends: "faults tried (<runner>): N
+// scenarios, F frames judged, L lost, ...; R retransmissions".
+class FaultTotals {
+ public:
+  void add(const faults::FaultCounters& f, std::uint64_t retransmits);
+  virtual ~FaultTotals() = default;
+
+ protected:
+  int runs_ = 0;
+  faults::FaultCounters faults_;
+  std::uint64_t retransmits_ = 0;
+};
+// Registers the totals of `runner` with gtest (printed at tear-down); once per binary.
+FaultTotals& fault_totals(const char* runner);
+
 // One machine-readable line per run, summed by scripts/test (ctest runs each test case in its
 // own process, so per-binary totals would not add up):
 //   faults scenario <runner> <name>: judged=N lost=N reordered=N duplicated=N corrupted=N retransmits=N timeouts=N

@@ -14,22 +14,7 @@
 namespace ptcp::test {
 namespace {
 
-struct Totals : ::testing::Environment {
-  int runs = 0;
-  faults::FaultCounters faults;
-  std::uint64_t retransmits = 0;
-  void TearDown() override {
-    std::printf("faults tried (test network): %d scenarios, %llu frames judged, %llu lost, %llu "
-                "reordered, %llu duplicated, %llu corrupted; %llu retransmissions\n",
-                runs, static_cast<unsigned long long>(faults.frames),
-                static_cast<unsigned long long>(faults.lost()),
-                static_cast<unsigned long long>(faults.reordered),
-                static_cast<unsigned long long>(faults.duplicated),
-                static_cast<unsigned long long>(faults.corrupted),
-                static_cast<unsigned long long>(retransmits));
-  }
-};
-Totals* totals = static_cast<Totals*>(::testing::AddGlobalTestEnvironment(new Totals));
+FaultTotals& totals = fault_totals("test network");
 
 class FaultRun : public ::testing::TestWithParam<Scenario> {};
 
@@ -39,9 +24,7 @@ TEST_P(FaultRun, EveryFlowCompletesAndEveryByteIsVerified) {
   const FaultRunSummary s = run_in_test_network(e, 2 * kNsPerSec);
   std::printf("[%s] %s\n", sc.name.c_str(), describe(s).c_str());
   print_count_line("test-network", sc.name, s.faults, s.retransmits, s.timeouts);
-  ++totals->runs;
-  add(totals->faults, s.faults);
-  totals->retransmits += s.retransmits;
+  totals.add(s.faults, s.retransmits);
 
   EXPECT_EQ(s.completed.size(), s.flows);
   EXPECT_EQ(s.bytes_delivered, s.bytes_expected);

@@ -16,22 +16,7 @@
 namespace ptcp::test {
 namespace {
 
-struct Totals : ::testing::Environment {
-  int runs = 0;
-  faults::FaultCounters faults;
-  std::uint64_t retransmits = 0;
-  void TearDown() override {
-    std::printf("faults tried (ns-3): %d scenarios, %llu frames judged, %llu lost, %llu reordered, "
-                "%llu duplicated, %llu corrupted; %llu retransmissions\n",
-                runs, static_cast<unsigned long long>(faults.frames),
-                static_cast<unsigned long long>(faults.lost()),
-                static_cast<unsigned long long>(faults.reordered),
-                static_cast<unsigned long long>(faults.duplicated),
-                static_cast<unsigned long long>(faults.corrupted),
-                static_cast<unsigned long long>(retransmits));
-  }
-};
-Totals* totals = static_cast<Totals*>(::testing::AddGlobalTestEnvironment(new Totals));
+FaultTotals& totals = fault_totals("ns-3");
 
 class Ns3FaultRun : public ::testing::TestWithParam<Scenario> {};
 
@@ -69,9 +54,7 @@ TEST_P(Ns3FaultRun, EveryFlowCompletesAndEveryByteIsVerified) {
               static_cast<unsigned long long>(retransmits), static_cast<unsigned long long>(timeouts),
               static_cast<unsigned long long>(malformed), static_cast<double>(st.sim_end_ns) / 1e6);
   print_count_line("ns3", sc.name, f, retransmits, timeouts);
-  ++totals->runs;
-  add(totals->faults, f);
-  totals->retransmits += retransmits;
+  totals.add(f, retransmits);
 
   EXPECT_EQ(r.fct.size(), flows.size());
   EXPECT_EQ(st.flows_received.size(), flows.size());
