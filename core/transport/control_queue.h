@@ -3,6 +3,7 @@
 // counted drops (the sender recovers them like lost packets), never an allocation.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "transport/ring.h"
@@ -12,14 +13,15 @@ namespace ptcp::transport {
 
 struct ControlEntry {
   wire::PacketType type = wire::PacketType::kAck;
-  std::uint8_t flags = 0;  // kEcnEcho, kHasInt (then int_stack is copied into the frame)
+  std::uint8_t flags = 0;  // kEcnEcho, kHasInt (then int_region is copied into the frame)
   std::uint32_t flow_id = 0;
   std::uint64_t seq = 0;
   std::uint64_t ack = 0;
   std::uint64_t ts_ns = 0;  // echoed; kProbe: stamped when the probe leaves
   std::uint32_t dst_ip = 0;
   wire::MacAddr dst_mac{};
-  wire::IntStack int_stack{};
+  // The data packet's INT region as received (wire format): echoed without decoding it.
+  std::array<std::uint8_t, wire::kIntLen> int_region{};
 };
 
 using ControlQueue = Ring<ControlEntry>;

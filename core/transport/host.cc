@@ -1,6 +1,7 @@
 #include "transport/host.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -148,6 +149,7 @@ struct Host::Impl {
     rec.timeouts = f.timeouts();
     timers.remove(s);
     sender_index.erase(slot.spec.flow_id);  // late ACKs are stale from now on
+    if (last_tx_slot == s) last_tx_slot = kNoSlot;
     --live_senders;
     if (slot.state == SlotState::kPacing) pacing.remove(s);
     if (slot.state == SlotState::kReady) {
@@ -187,8 +189,6 @@ struct Host::Impl {
     seg_out.ack = 0;
     seg_out.ts_ns = static_cast<std::uint64_t>(now);
     seg_out.payload_len = e.len;
-    seg_out.int_stack.n_hops = 0;
-    seg_out.int_stack.overflow = 0;
     // One pass writes the payload and sums it for the checksum. Without verification the
     // payload is zeros (no stale buffer bytes on the wire), whose sum is 0.
     std::uint8_t* payload = out.data() + wire::header_len(cfg.int_enabled);
@@ -198,8 +198,10 @@ struct Host::Impl {
     } else {
       std::memset(payload, 0, e.len);
     }
-    const std::size_t n = wire::finish_frame_with_sum(
-        out, slot.addr, seg_out, cfg.ecn_capable ? wire::kEcnEct0 : wire::kEcnNotEct, payload_sum);
+    static constexpr std::array<std::uint8_t, wire::kIntLen> kEmptyInt{};  // no hops yet
+    const std::size_t n = wire::finish_frame_with_raw_int(
+        out, slot.addr, seg_out, cfg.ecn_capable ? wire::kEcnEct0 : wire::kEcnNotEct, payload_sum,
+        kEmptyInt.data());
     ++counters.data_sent;
     if ((e.flags & wire::flags::kRetransmit) != 0) ++counters.retransmits;
     refresh_timer(s);
@@ -234,14 +236,14 @@ struct Host::Impl {
     seg_out.ack = c.ack;
     seg_out.ts_ns = c.type == wire::PacketType::kProbe ? static_cast<std::uint64_t>(now) : c.ts_ns;
     seg_out.payload_len = 0;
-    if ((c.flags & wire::flags::kHasInt) != 0) seg_out.int_stack = c.int_stack;
     wire::FrameAddr addr;
     addr.src_mac = my_mac;
     addr.dst_mac = c.dst_mac;
     addr.src_ip = my_ip;
     addr.dst_ip = c.dst_ip;
     addr.src_port = wire::flow_src_port(c.flow_id);
-    const std::size_t n = wire::finish_frame(out, addr, seg_out, wire::kEcnNotEct);
+    const std::size_t n =
+        wire::finish_frame_with_raw_int(out, addr, seg_out, wire::kEcnNotEct, 0, c.int_region.data());
     control.pop();
     return n;
   }
@@ -249,7 +251,8 @@ struct Host::Impl {
   // A data packet of a flow this host finished receiving: everything in it was delivered
   // before. Acknowledge the whole flow at once (as the full receiver state would), so a sender
   // whose final ACK was lost completes.
-  void on_finished_data(const wire::ParsedFrame& pf, std::uint64_t final_size) {
+  void on_finished_data(const wire::ParsedFrame& pf, const std::uint8_t* frame,
+                        std::uint64_t final_size) {
     ++counters.duplicates_received;
     ControlEntry* c = push_control(wire::PacketType::kAck, pf);
     if (c == nullptr) return;
@@ -257,19 +260,23 @@ struct Host::Impl {
     if (pf.ecn == wire::kEcnCe) c->flags |= wire::flags::kEcnEcho;
     if ((pf.seg.flags & wire::flags::kHasInt) != 0) {
       c->flags |= wire::flags::kHasInt;
-      c->int_stack = pf.seg.int_stack;
+      std::memcpy(c->int_region.data(), frame + wire::kIntOffset, wire::kIntLen);
     }
     ++counters.acks_sent;
   }
 
   // `payload_errors`: the fused receive pass's count of wrong payload bytes (on_frame).
-  void on_data(TimeNs now, const wire::ParsedFrame& pf, std::uint64_t payload_errors) {
+  void on_data(TimeNs now, const wire::ParsedFrame& pf, const std::uint8_t* frame,
+               std::uint64_t payload_errors) {
     const std::uint64_t key = (std::uint64_t{pf.src_ip} << 32) | pf.seg.flow_id;
-    auto it = receiver_index.find(key);
     std::uint32_t r;
-    if (it == receiver_index.end()) {
+    if (key == last_rx_key && last_rx_slot != kNoSlot) {
+      r = last_rx_slot;  // the previous packet's flow: no hash lookup
+    } else if (const auto it = receiver_index.find(key); it != receiver_index.end()) {
+      r = it->second;
+    } else {
       if (const auto done = finished_receivers.find(key); done != finished_receivers.end()) {
-        on_finished_data(pf, done->second);
+        on_finished_data(pf, frame, done->second);
         return;
       }
       if (!free_receivers.empty()) {
@@ -284,9 +291,9 @@ struct Host::Impl {
       }
       receiver_peers[r] = Peer{pf.src_ip, pf.src_mac, false, 0};
       receiver_index.emplace(key, r);
-    } else {
-      r = it->second;
     }
+    last_rx_key = key;
+    last_rx_slot = r;
     ReceiverFlow& rf = receivers[r];
     const RxReply rep = rf.on_data_verified(now, pf.seg, payload_errors, pf.ecn == wire::kEcnCe);
     counters.bytes_delivered += rep.delivered;
@@ -303,7 +310,7 @@ struct Host::Impl {
         if (rep.ecn_echo) c->flags |= wire::flags::kEcnEcho;
         if (rep.ack && (pf.seg.flags & wire::flags::kHasInt) != 0) {
           c->flags |= wire::flags::kHasInt;
-          c->int_stack = pf.seg.int_stack;
+          std::memcpy(c->int_region.data(), frame + wire::kIntOffset, wire::kIntLen);
         }
         ++(rep.nack ? counters.nacks_sent : counters.acks_sent);
       }
@@ -331,6 +338,7 @@ struct Host::Impl {
   void free_receiver(std::uint32_t r, std::uint64_t key) {
     finished_receivers.emplace(key, receivers[r].rcv_nxt());
     receiver_index.erase(key);
+    if (last_rx_key == key) last_rx_slot = kNoSlot;
     receiver_peers[r].closing = false;
     free_receivers.push_back(r);
   }
@@ -378,12 +386,17 @@ struct Host::Impl {
     if (seg.type == wire::PacketType::kAck) ++counters.acks_received;
     if (seg.type == wire::PacketType::kNack) ++counters.nacks_received;
     if (seg.type == wire::PacketType::kCnp) ++counters.cnps_received;
-    const auto it = sender_index.find(seg.flow_id);
-    if (it == sender_index.end() || pf.src_ip != slots[it->second].addr.dst_ip) {
+    std::uint32_t s = kNoSlot;
+    if (last_tx_slot != kNoSlot && slots[last_tx_slot].spec.flow_id == seg.flow_id) {
+      s = last_tx_slot;  // the previous ACK's flow: no hash lookup
+    } else if (const auto it = sender_index.find(seg.flow_id); it != sender_index.end()) {
+      s = it->second;
+    }
+    if (s == kNoSlot || pf.src_ip != slots[s].addr.dst_ip) {
       ++counters.stale_control;
       return;
     }
-    const std::uint32_t s = it->second;
+    last_tx_slot = s;
     SenderFlow& f = *slots[s].flow;
     if (seg.type == wire::PacketType::kCnp) {
       f.on_cnp(now);
@@ -425,6 +438,7 @@ struct Host::Impl {
   std::vector<SenderSlot> slots;
   std::vector<std::uint32_t> free_slots;
   std::unordered_map<std::uint32_t, std::uint32_t> sender_index;  // flow id -> slot
+  std::uint32_t last_tx_slot = kNoSlot;  // slot of the last ACKed flow (a live sender)
   std::size_t live_senders = 0;
   Ring<std::uint32_t> ready;  // round robin among flows that may send now
   DeadlineHeap pacing;        // flows held back only by their pacing rate
@@ -435,6 +449,10 @@ struct Host::Impl {
   std::vector<ReceiverFlow> receivers;
   std::vector<std::uint32_t> free_receivers;
   std::unordered_map<std::uint64_t, std::uint32_t> receiver_index;  // (src ip, flow id)
+  // The last data packet's flow: packets come in trains, and a hash lookup (an integer
+  // division) costs several ns. Forgotten when that receiver is freed.
+  std::uint64_t last_rx_key = 0;
+  std::uint32_t last_rx_slot = kNoSlot;
   std::unordered_map<std::uint64_t, std::uint64_t> finished_receivers;  // key -> final size
   struct Peer {
     std::uint32_t ip = 0;
@@ -515,7 +533,8 @@ void Host::on_frame(TimeNs now, std::span<const std::uint8_t> frame) {
   m.last_now = std::max(m.last_now, now);
   ++m.counters.frames_in;
   wire::ParsedFrame& pf = m.parsed;
-  wire::ParseStatus st = wire::parse_frame_headers(frame, pf);
+  // INT is decoded only where it is read (ACKs, for the CC); data packets' INT is echoed raw.
+  wire::ParseStatus st = wire::parse_frame_headers(frame, pf, /*decode_int=*/false);
   // One pass over the payload checks the transport checksum and, for data, compares every
   // byte with the flow's content (the receiver counts the errors only if it delivers them).
   std::uint64_t payload_errors = 0;
@@ -525,7 +544,7 @@ void Host::on_frame(TimeNs now, std::span<const std::uint8_t> frame) {
     if (m.cfg.verify_payload && pf.seg.type == wire::PacketType::kData) {
       payload_errors = verify_payload_summed(pf.seg.flow_id, pf.seg.seq, payload,
                                              pf.seg.payload_len, payload_sum);
-    } else {
+    } else if (pf.seg.payload_len != 0) {
       payload_sum = wire::checksum_add(0, {payload, pf.seg.payload_len});
     }
     if (!wire::transport_checksum_ok(frame, pf, payload_sum)) st = wire::ParseStatus::kBadChecksum;
@@ -545,9 +564,14 @@ void Host::on_frame(TimeNs now, std::span<const std::uint8_t> frame) {
   }
   switch (pf.seg.type) {
     case wire::PacketType::kData:
-      m.on_data(now, pf, payload_errors);
+      m.on_data(now, pf, frame.data(), payload_errors);
       break;
     case wire::PacketType::kAck:
+      if ((pf.seg.flags & wire::flags::kHasInt) != 0) {
+        wire::read_int_stack(frame.data() + wire::kIntOffset, pf.seg.int_stack);
+      }
+      m.on_control(now, pf);
+      break;
     case wire::PacketType::kNack:
     case wire::PacketType::kCnp:
       m.on_control(now, pf);

@@ -35,6 +35,11 @@ inline std::uint64_t to_le(std::uint64_t v) {
   }
 }
 
+// A few head or tail bytes (often none: skip the call).
+std::uint64_t sum_bytes(const std::uint8_t* p, std::size_t n) {
+  return n == 0 ? 0 : wire::checksum_add(0, {p, n});
+}
+
 constexpr bool kVectorPath = std::endian::native == std::endian::little;
 
 // Bytes before the stream's next 8-byte boundary (at most 7).
@@ -106,8 +111,8 @@ std::uint64_t fill(std::uint32_t flow_id, std::uint64_t offset, std::uint8_t* ds
   word += (body / 8) * kStep;
   for (std::size_t i = head + body; i < len; ++i) dst[i] = byte_of(word, offset + i);
   if constexpr (!kSum) return 0;
-  const std::uint64_t tail_sum = wire::checksum_add(0, {dst + head + body, len - head - body});
-  return join_sums(wire::checksum_add(0, {dst, head}), head,
+  const std::uint64_t tail_sum = sum_bytes(dst + head + body, len - head - body);
+  return join_sums(sum_bytes(dst, head), head,
                    wire::checksum_combine(body_sum, tail_sum));
 }
 
@@ -179,8 +184,8 @@ std::uint64_t verify(std::uint32_t flow_id, std::uint64_t offset, const std::uin
   word += (body / 8) * kStep;
   for (std::size_t i = head + body; i < len; ++i) bad += src[i] != byte_of(word, offset + i);
   if constexpr (kSum) {
-    const std::uint64_t tail_sum = wire::checksum_add(0, {src + head + body, len - head - body});
-    sum = join_sums(wire::checksum_add(0, {src, head}), head,
+    const std::uint64_t tail_sum = sum_bytes(src + head + body, len - head - body);
+    sum = join_sums(sum_bytes(src, head), head,
                     wire::checksum_combine(body_sum, tail_sum));
   }
   return bad;

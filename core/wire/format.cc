@@ -12,16 +12,13 @@ namespace {
 
 constexpr MacAddr kPfcDstMac{0x01, 0x80, 0xc2, 0x00, 0x00, 0x01};
 
-// The transport header's share of the transport checksum: its 36 bytes with the checksum
-// field (the last two) read as zero. Native loads, as checksum_add() does.
-std::uint64_t transport_header_sum(const std::uint8_t* t) {
-  std::uint64_t w[4];
-  std::memcpy(w, t, sizeof w);
-  std::uint32_t tail = 0;
-  std::memcpy(&tail, t + th::kPayloadLen, 2);
-  std::uint64_t sum = tail;
-  for (const std::uint64_t x : w) sum = checksum_add_word(sum, x);
-  return sum;
+// The transport header's share of the checksum from the segment's fields, as a sum of
+// big-endian 16-bit values (2^16 and 2^32 are 1 modulo 0xffff, so 32-bit halves add as words).
+std::uint64_t transport_header_be_sum(const Segment& seg) {
+  const auto halves = [](std::uint64_t v) { return (v & 0xffffffffu) + (v >> 32); };
+  return (std::uint64_t{kVersion} << 8) + static_cast<std::uint8_t>(seg.type) +
+         (std::uint64_t{seg.flags} << 8) + (seg.flow_id >> 16) + (seg.flow_id & 0xffffu) +
+         halves(seg.seq) + halves(seg.ack) + halves(seg.ts_ns) + seg.payload_len;
 }
 
 }  // namespace
@@ -73,7 +70,8 @@ void write_int_stack(std::uint8_t* p, const IntStack& in) {
   }
 }
 
-ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame& out) {
+ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame& out,
+                                bool decode_int) {
   HeaderView h;
   const ParseStatus st = check_headers(frame, h);
   if (st != ParseStatus::kOk) return st;
@@ -111,7 +109,7 @@ ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame
   s.ts_ns = load64(t + th::kTs);
   s.payload_len = h.payload_len;
   if (h.has_int) {
-    read_int_stack(p + kIntOffset, s.int_stack);
+    if (decode_int) read_int_stack(p + kIntOffset, s.int_stack);
   } else {
     s.int_stack = IntStack{};
   }
@@ -122,10 +120,12 @@ ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame
 
 bool transport_checksum_ok(std::span<const std::uint8_t> frame, const ParsedFrame& parsed,
                            std::uint64_t payload_sum) {
-  const std::uint8_t* t = frame.data() + kTransportOffset;
-  const std::uint64_t sum = checksum_combine(transport_header_sum(t), payload_sum);
-  (void)parsed;  // the header stage placed the payload; kept in the signature for that contract
-  return checksum_finish(sum) == load16(t + th::kChecksum);
+  // The parsed fields hold every header byte but the checksum (version and reserved are
+  // constants the header stage checked), so the header's share comes from them: no reload of
+  // bytes a sender may have just written.
+  const std::uint64_t be_sum =
+      transport_header_be_sum(parsed.seg) + checksum_swap_order(payload_sum);
+  return checksum_finish_be(be_sum) == load16(frame.data() + kTransportOffset + th::kChecksum);
 }
 
 ParseStatus parse_frame(std::span<const std::uint8_t> frame, ParsedFrame& out) {
@@ -141,8 +141,9 @@ namespace {
 
 // Writes every header; the transport checksum is left for the caller. Returns the frame length
 // (0 if `out` is too small).
+// `raw_int`: the INT region's bytes to copy, or null to encode seg.int_stack.
 std::size_t write_headers(std::span<std::uint8_t> out, const FrameAddr& addr, const Segment& seg,
-                          std::uint8_t ecn) {
+                          std::uint8_t ecn, const std::uint8_t* raw_int) {
   const bool has_int = (seg.flags & flags::kHasInt) != 0;
   const std::size_t hdr = header_len(has_int);
   const std::size_t used = hdr + seg.payload_len;
@@ -187,25 +188,28 @@ std::size_t write_headers(std::span<std::uint8_t> out, const FrameAddr& addr, co
   store64(t + th::kTs, seg.ts_ns);
   store16(t + th::kPayloadLen, seg.payload_len);
   store16(t + th::kChecksum, 0);
-  if (has_int) write_int_stack(p + kIntOffset, seg.int_stack);
+  if (has_int) {
+    if (raw_int != nullptr) {
+      std::memcpy(p + kIntOffset, raw_int, kIntLen);
+    } else {
+      write_int_stack(p + kIntOffset, seg.int_stack);
+    }
+  }
   if (len > used) std::memset(p + used, 0, len - used);
   return len;
-}
-
-// The transport header's share of the checksum from the segment's fields, as a sum of
-// big-endian 16-bit values (2^16 and 2^32 are 1 modulo 0xffff, so 32-bit halves add as words).
-std::uint64_t transport_header_be_sum(const Segment& seg) {
-  const auto halves = [](std::uint64_t v) { return (v & 0xffffffffu) + (v >> 32); };
-  return (std::uint64_t{kVersion} << 8) + static_cast<std::uint8_t>(seg.type) +
-         (std::uint64_t{seg.flags} << 8) + (seg.flow_id >> 16) + (seg.flow_id & 0xffffu) +
-         halves(seg.seq) + halves(seg.ack) + halves(seg.ts_ns) + seg.payload_len;
 }
 
 }  // namespace
 
 std::size_t finish_frame_with_sum(std::span<std::uint8_t> out, const FrameAddr& addr,
                                   const Segment& seg, std::uint8_t ecn, std::uint64_t payload_sum) {
-  const std::size_t len = write_headers(out, addr, seg, ecn);
+  return finish_frame_with_raw_int(out, addr, seg, ecn, payload_sum, nullptr);
+}
+
+std::size_t finish_frame_with_raw_int(std::span<std::uint8_t> out, const FrameAddr& addr,
+                                      const Segment& seg, std::uint8_t ecn,
+                                      std::uint64_t payload_sum, const std::uint8_t* int_region) {
+  const std::size_t len = write_headers(out, addr, seg, ecn, int_region);
   if (len == 0) return 0;
   // Everything in the big-endian domain: the payload's native sum converts with one rotation.
   const std::uint64_t be_sum =

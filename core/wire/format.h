@@ -150,9 +150,14 @@ ParseStatus parse_frame(std::span<const std::uint8_t> frame, ParsedFrame& out);
 // parse_frame() in two steps, for a caller that passes over the payload anyway (the transport
 // verifies its content): every check but the transport checksum, then that checksum given the
 // payload's running sum (wire/checksum.h) of frame[out.payload_offset, +out.seg.payload_len).
+// `parsed` is what parse_frame_headers() returned for this frame: the header's share of the
+// checksum comes from its fields, not from the bytes again.
 // parse_frame(f, out) == kOk exactly when parse_frame_headers(f, out) == kOk and
 // transport_checksum_ok(f, out, checksum_add(0, payload)).
-ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame& out);
+// With decode_int false the INT region is checked but not decoded: out.seg.int_stack is left
+// as it was (read it with read_int_stack() where needed; a host copies it raw into ACKs).
+ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame& out,
+                                bool decode_int = true);
 bool transport_checksum_ok(std::span<const std::uint8_t> frame, const ParsedFrame& parsed,
                            std::uint64_t payload_sum);
 
@@ -184,6 +189,12 @@ std::size_t finish_frame(std::span<std::uint8_t> out, const FrameAddr& addr, con
 // (wire/checksum.h) in one pass: the payload is not read again.
 std::size_t finish_frame_with_sum(std::span<std::uint8_t> out, const FrameAddr& addr,
                                   const Segment& seg, std::uint8_t ecn, std::uint64_t payload_sum);
+// The same, with the INT region (when seg has kHasInt) copied from `int_region`, kIntLen bytes
+// in wire format (e.g. from a received frame: an ACK echoes them without decoding), instead of
+// encoded from seg.int_stack.
+std::size_t finish_frame_with_raw_int(std::span<std::uint8_t> out, const FrameAddr& addr,
+                                      const Segment& seg, std::uint8_t ecn,
+                                      std::uint64_t payload_sum, const std::uint8_t* int_region);
 
 // Convenience for tests and tools: copies `payload` into place, then finish_frame().
 std::size_t write_frame(std::span<std::uint8_t> out, const FrameAddr& addr, const Segment& seg,

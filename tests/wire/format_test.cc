@@ -160,10 +160,36 @@ TEST(WireFormat, TwoStepParseAndSummedFinishAgreeWithTheOneStepCalls) {
       a[off + len / 2] ^= len == 0 ? 0 : 0x10;  // a payload bit (header-only: nothing)
       EXPECT_EQ(transport_checksum_ok({a.data(), n}, g, checksum_add(0, {a.data() + off, len})),
                 len == 0);
+      a[off + len / 2] ^= len == 0 ? 0 : 0x10;  // payload restored
       a[kTransportOffset + 9] ^= 0x01;  // a sequence-number bit: covered as well
+      ASSERT_EQ(parse_frame_headers({a.data(), n}, g), ParseStatus::kOk);
       EXPECT_FALSE(transport_checksum_ok({a.data(), n}, g, checksum_add(0, {a.data() + off, len})));
     }
   }
+}
+
+// An ACK may echo a data packet's INT region byte for byte; parse can skip decoding it.
+TEST(WireFormat, RawIntRegionIsCopiedAndDecodingCanBeSkipped) {
+  std::array<std::uint8_t, 2048> data{}, ack{};
+  Segment d = data_segment(true, 0);
+  d.int_stack.n_hops = 3;
+  d.int_stack.overflow = 1;
+  for (std::uint32_t i = 0; i < 3; ++i) d.int_stack.hops[i] = {i + 1, 0xfffffff0u + i, 77 * i, 25000};
+  ASSERT_GT(finish_frame(data, test_addr(), d, kEcnEct0), 0u);
+  Segment a = data_segment(true, 0);
+  a.type = PacketType::kAck;
+  a.ack = 5000;
+  const std::size_t n =
+      finish_frame_with_raw_int(ack, test_addr(), a, kEcnNotEct, 0, data.data() + kIntOffset);
+  ASSERT_GT(n, 0u);
+  ParsedFrame f;
+  ASSERT_EQ(parse_frame({ack.data(), n}, f), ParseStatus::kOk);
+  EXPECT_EQ(f.seg.int_stack, d.int_stack);
+  ParsedFrame g;
+  g.seg.int_stack.n_hops = 4;  // left alone without decoding
+  ASSERT_EQ(parse_frame_headers({ack.data(), n}, g, /*decode_int=*/false), ParseStatus::kOk);
+  EXPECT_EQ(g.seg.int_stack.n_hops, 4);
+  EXPECT_TRUE(transport_checksum_ok({ack.data(), n}, g, 0));
 }
 
 TEST(WireFormat, SpecificErrors) {
