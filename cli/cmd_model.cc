@@ -10,13 +10,8 @@
 namespace ptcp::cli {
 
 int cmd_model(const RunArgs& a) {
-  exp::Experiment e;
-  try {
-    e = load_experiment(a.file, a.sets);
-  } catch (const exp::ExperimentError& err) {
-    std::cerr << "powertcp: " << err.what() << "\n";
-    return kExitBadInput;
-  }
+  // A bad file throws exp::ExperimentError: exit 2 through run_guarded (guard.h), as for run.
+  const exp::Experiment e = load_experiment(a.file, a.sets);
   const std::string why = model::cannot_model(e, exp::generate_flows(e));
   if (!why.empty()) {
     std::cerr << "powertcp: " << a.file << ": " << why << "\n";
