@@ -227,6 +227,13 @@ TestbedRun run_virtual(const exp::RunInput& in, const exp::RunOptions& ro, exp::
 
 TestbedRun run_node(const exp::RunInput& in, const exp::RunOptions& ro, exp::Results& out) {
   const exp::Experiment& e = in.scaled;
+  // Refused rather than ignored: a run that silently had no faults would look like one that
+  // survived them. (Control messages cross the data network in --node runs; they would need
+  // to be kept out of the injector first.)
+  if (e.faults.active()) {
+    throw exp::BackendError("dpdk: [faults] act on the virtual testbed only; --node runs do not "
+                            "inject them (remove [faults] or run without --node)");
+  }
   const auto id = e.topology->find_node(ro.node);
   if (!id) throw exp::BackendError("dpdk: --node " + ro.node + " is not a node of the topology");
   if (!EalSession::active()) {

@@ -12,9 +12,11 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <thread>
 
+#include "backends/dpdk/dpdk_backend.h"
 #include "backends/dpdk/virtual_testbed.h"
 #include "dpdk/eal_environment.h"
 #include "experiment/parse.h"
@@ -24,6 +26,10 @@
 #include "fault_scenarios.h"
 
 namespace ptcp::test {
+
+// Test names and failure messages show the scenario's name, not its bytes.
+void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
+
 namespace {
 
 // 10G links at scale 20 run at 500 Mb/s: one loop on a shared core keeps every link busy,
@@ -138,6 +144,16 @@ TEST_P(DpdkFaultRun, EveryFlowCompletesAndEveryByteIsVerified) {
   EXPECT_EQ(copies + copy_failures, f.duplicated);
   EXPECT_GT(run.fault_links, 0u);
   check_scenario_counters(sc, f, retransmits, timeouts, host_malformed + switch_malformed, &detail);
+
+  // meta.json's counters: the names ns-3 writes, and the mbuf copies besides.
+  exp::Results res;
+  dpdk::fill_results(scaled, run, res);
+  EXPECT_EQ(res.counters["faults_lost"], f.lost());
+  EXPECT_EQ(res.counters["faults_reordered"], f.reordered);
+  EXPECT_EQ(res.counters["faults_duplicated"], f.duplicated);
+  EXPECT_EQ(res.counters["faults_corrupted"], f.corrupted);
+  EXPECT_EQ(res.counters["faults_judged"], f.frames);
+  EXPECT_EQ(res.counters["faults_mbuf_copies"], copies);
 }
 
 INSTANTIATE_TEST_SUITE_P(Faults, DpdkFaultRun, ::testing::ValuesIn(scenarios()),
