@@ -17,12 +17,21 @@ HostNode::HostNode(const transport::HostConfig& cfg, Egress egress, rte_mempool*
                                 std::to_string(room_) + " bytes, frames need " +
                                 std::to_string(host_->max_frame_len()));
   }
+  set_probe_lengths(cfg);
+}
+
+void HostNode::set_probe_lengths(const transport::HostConfig& cfg) {
+  // What experiment/probe_rtt.h computes: the host's data frame (INT region when its CC uses
+  // INT) and the ACK that echoes it. Never more than the mbuf holds.
+  probe_out_len_ = std::min<std::size_t>(wire::frame_len(cfg.int_enabled, cfg.payload_bytes), room_);
+  probe_back_len_ = std::min<std::size_t>(wire::frame_len(cfg.int_enabled, 0), room_);
 }
 
 HostNode::~HostNode() { drain(); }
 
 void HostNode::reset_host(const transport::HostConfig& cfg) {
   host_ = std::make_unique<transport::Host>(cfg);
+  set_probe_lengths(cfg);
   wake_ = 0;
 }
 
@@ -71,8 +80,9 @@ void HostNode::transmit(TimeNs now) {
       }
     }
     // mtod + explicit lengths rather than rte_pktmbuf_append: GCC 12 misreads the latter.
-    const std::size_t len = host_->next_frame(
-        now, std::span<std::uint8_t>(rte_pktmbuf_mtod(spare_, std::uint8_t*), room_));
+    const std::span<std::uint8_t> buf(rte_pktmbuf_mtod(spare_, std::uint8_t*), room_);
+    std::size_t len = host_->next_frame(now, buf);
+    len = probe_padded_len(buf, len, probe_out_len_, probe_back_len_);
     if (len == 0) {
       egress_.idle_at(now);
       break;

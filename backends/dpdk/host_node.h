@@ -85,6 +85,9 @@ class HostNode {
   rte_mbuf* spare_ = nullptr;  // allocated but not yet filled: reused next time
   TimeNs wake_ = 0;            // earliest time transmit() may have something
   std::uint16_t room_ = 0;     // writable bytes in an mbuf
+  // Probes go out padded to a full data frame, replies to an ACK (probe_padded_len).
+  std::size_t probe_out_len_ = 0, probe_back_len_ = 0;
+  void set_probe_lengths(const transport::HostConfig& cfg);
   bool rx_cksum_offload_ = false;
   const TscClock* rx_clock_ = nullptr;
   HostNodeCounters counters_{};
