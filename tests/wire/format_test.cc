@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -140,8 +141,8 @@ TEST(WireFormat, TwoStepParseAndSummedFinishAgreeWithTheOneStepCalls) {
       const auto payload = payload_bytes(len);
       const Segment seg = data_segment(with_int, len);
       const std::size_t off = header_len(with_int);
-      std::memcpy(a.data() + off, payload.data(), len);
-      std::memcpy(b.data() + off, payload.data(), len);
+      std::copy(payload.begin(), payload.end(), a.begin() + static_cast<std::ptrdiff_t>(off));
+      std::copy(payload.begin(), payload.end(), b.begin() + static_cast<std::ptrdiff_t>(off));
       const std::size_t n = finish_frame(a, test_addr(), seg, kEcnEct0);
       ASSERT_EQ(finish_frame_with_sum(b, test_addr(), seg, kEcnEct0,
                                       checksum_add(0, {payload.data(), len})),
