@@ -25,9 +25,7 @@ TimeNs extreme_path(const Topology& t, const Routing& r, std::uint32_t payload, 
   std::uint32_t best_src = 0, best_dst = 0;
   std::vector<std::uint32_t> best_via;
   for (std::uint32_t d = 0; d < hosts; ++d) {
-    for (std::uint32_t i = 0; i < n; ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return r.hops(a, d) < r.hops(b, d); });
+    r.nodes_by_hops(d, false, order);  // nearest first: next hops are settled before use
     for (std::uint32_t v : order) {
       best[v] = v == d ? 0 : (most ? -1 : kNever);
       via[v] = kNone;

@@ -1,5 +1,6 @@
 #include "experiment/routing.h"
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 
@@ -36,6 +37,28 @@ std::vector<std::uint16_t> Routing::local_ports(std::uint32_t node, std::uint32_
   std::vector<std::uint16_t> out;
   for (std::uint32_t p : next_ports(node, dst)) out.push_back(topo_->port(p).local);
   return out;
+}
+
+void Routing::nodes_by_hops(std::uint32_t dst, bool farthest_first,
+                            std::vector<std::uint32_t>& out) const {
+  const auto n = static_cast<std::uint32_t>(topo_->nodes().size());
+  std::uint32_t deepest = 0;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    const std::uint32_t h = hops(v, dst);
+    if (h != kNone) deepest = std::max(deepest, h);
+  }
+  // Buckets 0..deepest by distance in the order asked for, unreachable as bucket deepest + 1
+  // (nearest first) or 0 (farthest first, the others shifted up by one).
+  auto bucket = [&](std::uint32_t v) -> std::size_t {
+    const std::uint32_t h = hops(v, dst);
+    if (farthest_first) return h == kNone ? 0 : 1 + (deepest - h);
+    return h == kNone ? deepest + 1 : h;
+  };
+  std::vector<std::uint32_t> first(static_cast<std::size_t>(deepest) + 3, 0);
+  for (std::uint32_t v = 0; v < n; ++v) ++first[bucket(v) + 1];
+  for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+  out.resize(n);
+  for (std::uint32_t v = 0; v < n; ++v) out[first[bucket(v)]++] = v;
 }
 
 std::vector<std::vector<std::uint32_t>> Routing::paths(std::uint32_t src, std::uint32_t dst,

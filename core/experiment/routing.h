@@ -23,6 +23,11 @@ class Routing {
     return hops_[static_cast<std::size_t>(node) * hosts_ + dst];
   }
 
+  // Every node ordered by hops to host `dst`, ties by id: nearest first (unreachable ones
+  // last), or farthest first (unreachable ones first). A counting sort, O(nodes): the loads and
+  // path lengths that walk the nodes once per destination need no comparison sort.
+  void nodes_by_hops(std::uint32_t dst, bool farthest_first, std::vector<std::uint32_t>& out) const;
+
   // Every shortest path from host src to host dst as a list of global port ids (egress ports,
   // src's NIC first), at most `limit` of them.
   std::vector<std::vector<std::uint32_t>> paths(std::uint32_t src, std::uint32_t dst,

@@ -238,7 +238,7 @@ std::vector<double> offered_port_load(const Experiment& e) {
   std::vector<double> load(t.ports().size(), 0.0);
   if (terms.empty()) return load;
   std::vector<double> at(n, 0.0);
-  std::vector<std::uint32_t> order(n), first;
+  std::vector<std::uint32_t> order;
   for (std::uint32_t d = 0; d < hosts; ++d) {
     bool any = false;
     std::fill(at.begin(), at.end(), 0.0);
@@ -252,21 +252,8 @@ std::vector<double> offered_port_load(const Experiment& e) {
     }
     if (!any) continue;
     // Push traffic towards d, farthest nodes first (unreachable ones before all), ties by id,
-    // splitting evenly over next hops. A counting sort on hops: O(nodes), no comparisons.
-    std::uint32_t deepest = 0;
-    for (std::uint32_t v = 0; v < n; ++v) {
-      const std::uint32_t h = r.hops(v, d);
-      if (h != kNone) deepest = std::max(deepest, h);
-    }
-    // Bucket 0: unreachable; bucket 1 + (deepest - h): h hops away.
-    first.assign(static_cast<std::size_t>(deepest) + 3, 0);
-    auto bucket = [&](std::uint32_t v) {
-      const std::uint32_t h = r.hops(v, d);
-      return h == kNone ? 0u : 1u + (deepest - h);
-    };
-    for (std::uint32_t v = 0; v < n; ++v) ++first[bucket(v) + 1];
-    for (std::size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
-    for (std::uint32_t v = 0; v < n; ++v) order[first[bucket(v)]++] = v;
+    // splitting evenly over next hops.
+    r.nodes_by_hops(d, true, order);
     for (std::uint32_t v : order) {
       if (v == d || at[v] <= 0) continue;
       const auto& next = r.next_ports(v, d);
