@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -137,6 +138,17 @@ std::set<std::string> settle_ended_jobs(const fs::path& dir, SweepIndex& x) {
   return active;
 }
 
+// The index of the sweep folder given to --resume or --status; nullopt, having said why, when
+// the folder has none (or an unreadable one).
+std::optional<SweepIndex> open_sweep(const fs::path& dir) {
+  try {
+    return read_sweep_index(dir);
+  } catch (const std::runtime_error& e) {
+    bad_input(e.what());
+    return std::nullopt;
+  }
+}
+
 std::optional<std::string> experiment_text(const std::string& file) { return read_text_file(file); }
 
 int sweep_new(const SweepArgs& a) {
@@ -199,12 +211,9 @@ int sweep_resume(const SweepArgs& a) {
                      "in its sweep.json; give only the folder (and executor options)");
   }
   const fs::path dir = fs::absolute(a.resume).lexically_normal();
-  SweepIndex x;
-  try {
-    x = read_sweep_index(dir);
-  } catch (const std::runtime_error& e) {
-    return bad_input(e.what());
-  }
+  std::optional<SweepIndex> opened = open_sweep(dir);
+  if (!opened) return kExitBadInput;
+  SweepIndex& x = *opened;
   const std::set<std::string> active = settle_ended_jobs(dir, x);
   if (!active.empty()) {
     return bad_input(fmt::format("{}: Slurm job {} of this sweep is still queued or running (or Slurm "
@@ -248,12 +257,9 @@ int sweep_resume(const SweepArgs& a) {
 
 int sweep_status(const SweepArgs& a) {
   const fs::path dir = fs::absolute(a.status).lexically_normal();
-  SweepIndex x;
-  try {
-    x = read_sweep_index(dir);
-  } catch (const std::runtime_error& e) {
-    return bad_input(e.what());
-  }
+  std::optional<SweepIndex> opened = open_sweep(dir);
+  if (!opened) return kExitBadInput;
+  SweepIndex& x = *opened;
   const std::set<std::string> active = settle_ended_jobs(dir, x);
   write_sweep_index(dir, x);
   for (const SweepPoint& p : x.points) {
