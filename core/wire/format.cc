@@ -111,7 +111,10 @@ ParseStatus parse_frame_headers(std::span<const std::uint8_t> frame, ParsedFrame
   if (h.has_int) {
     if (decode_int) read_int_stack(p + kIntOffset, s.int_stack);
   } else {
-    s.int_stack = IntStack{};
+    // No INT region: an empty stack (hop records past n_hops are never read; not clearing
+    // all 88 bytes keeps a few ns off every parse).
+    s.int_stack.n_hops = 0;
+    s.int_stack.overflow = 0;
   }
   out.payload_offset = h.header_len;
   out.frame_len = h.header_len + h.payload_len;
