@@ -6,31 +6,96 @@
 
 namespace ptcp::exp {
 
-Routing::Routing(const Topology& t) : topo_(&t), hosts_(t.host_count()) {
-  const std::size_t n = t.nodes().size();
-  next_.assign(n * hosts_, {});
-  hops_.assign(n * hosts_, kNone);
+namespace {
+const std::vector<std::uint32_t> kNoPorts;
+}  // namespace
+
+Routing::Routing(const Topology& t) : topo_(&t) {
+  const std::uint32_t hosts = t.host_count();
+  const auto n = static_cast<std::uint32_t>(t.nodes().size());
+  up_.assign(hosts, kNone);
+  own_port_.resize(hosts);
+  last_hop_.resize(hosts);
+  for (std::uint32_t h = 0; h < hosts; ++h) {
+    const auto& ports = t.node(h).ports;
+    if (ports.size() == 1 && !t.node(t.port(ports[0]).peer).is_host()) {
+      up_[h] = t.port(ports[0]).peer;
+      own_port_[h] = {ports[0]};
+      last_hop_[h] = {t.port(ports[0]).peer_port};
+    }
+  }
+  row_of_.assign(n, kNone);
+  std::uint32_t rows = 0;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    if (v >= hosts || up_[v] == kNone) row_of_[v] = rows++;
+  }
+  // One table per switch that has such hosts, and one per other host.
+  std::vector<std::uint32_t> table_of_root(n, kNone);
+  table_of_.assign(hosts, kNone);
+  for (std::uint32_t h = 0; h < hosts; ++h) {
+    const std::uint32_t r = up_[h] != kNone ? up_[h] : h;
+    if (table_of_root[r] == kNone) {
+      table_of_root[r] = static_cast<std::uint32_t>(root_.size());
+      root_.push_back(r);
+    }
+    table_of_[h] = table_of_root[r];
+  }
+  tables_ = static_cast<std::uint32_t>(root_.size());
+  next_.assign(static_cast<std::size_t>(rows) * tables_, {});
+  hops_.assign(static_cast<std::size_t>(rows) * tables_, kNone);
+  std::vector<std::uint32_t> dist(n);
   std::deque<std::uint32_t> queue;
-  for (std::uint32_t dst = 0; dst < hosts_; ++dst) {
-    // Breadth-first from the destination over reversed links; hosts other than dst are leaves.
-    hops_[static_cast<std::size_t>(dst) * hosts_ + dst] = 0;
-    queue.assign(1, dst);
+  for (std::uint32_t tb = 0; tb < tables_; ++tb) {
+    // Breadth-first from the root over reversed links; hosts other than the root are leaves.
+    std::fill(dist.begin(), dist.end(), kNone);
+    dist[root_[tb]] = 0;
+    queue.assign(1, root_[tb]);
     while (!queue.empty()) {
       const std::uint32_t v = queue.front();
       queue.pop_front();
-      if (t.node(v).is_host() && v != dst) continue;
-      const std::uint32_t hv = hops(v, dst);
+      hops_[static_cast<std::size_t>(row_of_[v]) * tables_ + tb] = dist[v];
+      if (t.node(v).is_host() && v != root_[tb]) continue;
       for (std::uint32_t p : t.node(v).ports) {
         const std::uint32_t u = t.port(p).peer;
-        const std::size_t iu = static_cast<std::size_t>(u) * hosts_ + dst;
-        if (hops_[iu] == kNone) {
-          hops_[iu] = hv + 1;
+        if (row_of_[u] == kNone) continue;  // a one-link host: derived from its switch
+        if (dist[u] == kNone) {
+          dist[u] = dist[v] + 1;
           queue.push_back(u);
         }
-        if (hops_[iu] == hv + 1) next_[iu].push_back(t.port(p).peer_port);  // u -> v
+        if (dist[u] == dist[v] + 1) {
+          next_[static_cast<std::size_t>(row_of_[u]) * tables_ + tb].push_back(t.port(p).peer_port);  // u -> v
+        }
       }
     }
   }
+}
+
+std::uint32_t Routing::hops_in(std::uint32_t node, std::uint32_t table) const {
+  if (row_of_[node] != kNone) return hops_[static_cast<std::size_t>(row_of_[node]) * tables_ + table];
+  const std::uint32_t h = hops_[static_cast<std::size_t>(row_of_[up_[node]]) * tables_ + table];
+  return h == kNone ? kNone : h + 1;
+}
+
+const std::vector<std::uint32_t>& Routing::next_in(std::uint32_t node, std::uint32_t table) const {
+  if (row_of_[node] != kNone) return next_[static_cast<std::size_t>(row_of_[node]) * tables_ + table];
+  return hops_in(node, table) == kNone ? kNoPorts : own_port_[node];
+}
+
+std::uint32_t Routing::hops(std::uint32_t node, std::uint32_t dst) const {
+  const std::uint32_t tb = table_of_[dst];
+  if (root_[tb] == dst) return hops_in(node, tb);  // a host with a table of its own
+  if (node == dst) return 0;
+  if (node == root_[tb]) return 1;  // dst's switch
+  const std::uint32_t h = hops_in(node, tb);
+  return h == kNone ? kNone : h + 1;
+}
+
+const std::vector<std::uint32_t>& Routing::next_ports(std::uint32_t node, std::uint32_t dst) const {
+  const std::uint32_t tb = table_of_[dst];
+  if (root_[tb] == dst) return next_in(node, tb);
+  if (node == dst) return kNoPorts;
+  if (node == root_[tb]) return last_hop_[dst];
+  return next_in(node, tb);
 }
 
 std::vector<std::uint16_t> Routing::local_ports(std::uint32_t node, std::uint32_t dst) const {
