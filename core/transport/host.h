@@ -39,6 +39,7 @@ struct HostConfig {
   bool int_enabled = false;           // data packets reserve the INT region (HPCC/PowerTCP)
   bool ecn_capable = true;            // data packets are sent ECT(0)
   bool verify_payload = true;         // fill payloads with deterministic bytes and check them
+                                      // (off: payloads are zeros, unchecked)
   // Congestion control for flows this host sends; parameters already resolved.
   const cc::Algorithm* algorithm = nullptr;
   cc::ParamValues cc_params;
