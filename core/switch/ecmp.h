@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -23,19 +25,31 @@ class RouteTable {
   using PortId = std::uint16_t;
   static constexpr std::uint32_t kNoPort = 0xffffffffu;
 
-  void set(std::uint32_t dst_ip, std::vector<PortId> ports);
-  // The port set for `dst_ip`, or null when there is no route.
-  const std::vector<PortId>* find(std::uint32_t dst_ip) const;
+  // Replaces an earlier route to the same address. `ports` must not be empty.
+  void set(std::uint32_t dst_ip, const std::vector<PortId>& ports);
+  // The port set for `dst_ip`, empty when there is no route.
+  std::span<const PortId> find(std::uint32_t dst_ip) const;
   // The egress port for a flow, or kNoPort when there is no route.
   std::uint32_t select(const FiveTuple& t, std::uint64_t salt) const;
 
  private:
+  // Where a destination's ports are in ports_ (count 0: no route).
+  struct Entry {
+    std::uint32_t offset = 0;
+    std::uint32_t count = 0;
+  };
+  Entry entry(std::uint32_t dst_ip) const;
+
   // Node addresses are dense (wire::node_ip: 10.0.0.1 + index), so they index a vector; any
-  // other address falls back to a hash map.
+  // other address falls back to a hash map. Every port set lives once in one contiguous array
+  // (a fat-tree switch has a handful of distinct sets for a thousand destinations), so a lookup
+  // is two reads from small arrays instead of a per-destination heap vector.
   static constexpr std::uint32_t kDenseBase = 0x0a000000u;
   static constexpr std::uint32_t kDenseSpan = 1u << 20;
-  std::vector<std::vector<PortId>> dense_;
-  std::unordered_map<std::uint32_t, std::vector<PortId>> sparse_;
+  std::vector<Entry> dense_;
+  std::unordered_map<std::uint32_t, Entry> sparse_;
+  std::vector<PortId> ports_;
+  std::map<std::vector<PortId>, std::uint32_t> offsets_;  // each distinct set's offset
 };
 
 }  // namespace ptcp::sw

@@ -168,7 +168,7 @@ void Switch::add_route(std::uint32_t dst_ip, std::vector<PortId> ports) {
                                   " ports");
     }
   }
-  impl_->routes.set(dst_ip, std::move(ports));
+  impl_->routes.set(dst_ip, ports);
 }
 
 RxResult Switch::receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame,

@@ -21,6 +21,7 @@ namespace ptcp::transport {
 namespace {
 
 constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
+constexpr std::size_t kInitialControlSlots = 16;
 
 std::uint32_t node_from_ip(std::uint32_t ip) { return ip - wire::node_ip(0); }
 
@@ -67,7 +68,10 @@ struct Host::Impl {
         cfg(validated(std::move(c))),
         my_ip(wire::node_ip(cfg.node_index)),
         my_mac(wire::node_mac(cfg.node_index)),
-        control(cfg.control_queue_capacity),
+        // Starts small and grows to the configured bound on demand (control_slot()): a
+        // full-size queue per host (1024 x 128 bytes) was most of a host's memory, and
+        // replies rarely queue more than a few deep.
+        control(std::min<std::size_t>(cfg.control_queue_capacity, kInitialControlSlots)),
         control_capacity(cfg.control_queue_capacity) {
     sender_params.mss = cfg.payload_bytes;
     sender_params.int_enabled = cfg.int_enabled;
@@ -210,8 +214,11 @@ struct Host::Impl {
 
   // --- control side ---
 
+  // A control queue slot to fill, or null (counted by the caller) when the queue is full.
+  ControlEntry* control_slot() { return control.push_slot_growing(control_capacity); }
+
   ControlEntry* push_control(wire::PacketType type, const wire::ParsedFrame& in) {
-    ControlEntry* c = control.push_slot();
+    ControlEntry* c = control_slot();
     if (c == nullptr) {
       ++counters.control_overflow;
       return nullptr;
@@ -350,7 +357,7 @@ struct Host::Impl {
       const std::uint32_t r = rx_timers.top_id();
       ReceiverFlow& rf = receivers[r];
       Peer& peer = receiver_peers[r];
-      ControlEntry* c = control.push_slot();
+      ControlEntry* c = control_slot();
       if (c == nullptr) {
         ++counters.control_overflow;
       } else {
@@ -642,7 +649,7 @@ std::size_t Host::max_frame_len() const { return impl_->max_frame; }
 void Host::send_probe(TimeNs now, std::uint32_t dst_node, std::uint64_t probe_id) {
   Impl& m = *impl_;
   m.last_now = std::max(m.last_now, now);
-  ControlEntry* c = m.control.push_slot();
+  ControlEntry* c = m.control_slot();
   if (c == nullptr) {
     ++m.counters.control_overflow;
     return;

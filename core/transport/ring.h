@@ -29,6 +29,14 @@ class Ring {
     if (full()) return nullptr;
     return &items_[tail_++ & mask_];
   }
+  // push_slot() on a ring that starts small and doubles when full, up to `limit` items
+  // (rounded up to a power of two, as the constructor rounds): memory follows the deepest
+  // backlog actually seen instead of the worst case, and allocation stops once warmed up.
+  // Null only when `limit` items are queued.
+  T* push_slot_growing(std::size_t limit) {
+    if (full() && items_.size() < limit) grow(items_.size() * 2);
+    return push_slot();
+  }
   T& front() { return items_[head_ & mask_]; }
   const T& front() const { return items_[head_ & mask_]; }
   void pop() { ++head_; }

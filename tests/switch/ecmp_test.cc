@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 #include "test_frames.h"
 #include "wire/format.h"
@@ -99,6 +100,27 @@ TEST(Ecmp, SwitchRoutesByTheTableAndRejectsBadRoutes) {
   const Handle h = pool.add(testing::make_frame({.src_node = 9, .dst_node = 2}));
   EXPECT_EQ(s.receive(0, 0, pool[h], h), RxResult::kNoRoute);
   EXPECT_EQ(s.counters().no_route, 1u);
+}
+
+TEST(Ecmp, FindGivesEachDestinationItsOwnSetWhenSetsAreShared) {
+  RouteTable t;
+  t.set(wire::node_ip(1), {0, 1, 2});
+  t.set(wire::node_ip(2), {0, 1, 2});  // the same set: stored once
+  t.set(wire::node_ip(3), {0, 1});     // a prefix of it: a set of its own
+  t.set(wire::node_ip(4), {7});
+  EXPECT_EQ(std::vector<RouteTable::PortId>(t.find(wire::node_ip(1)).begin(),
+                                            t.find(wire::node_ip(1)).end()),
+            (std::vector<RouteTable::PortId>{0, 1, 2}));
+  EXPECT_EQ(t.find(wire::node_ip(1)).data(), t.find(wire::node_ip(2)).data());
+  EXPECT_EQ(t.find(wire::node_ip(3)).size(), 2u);
+  EXPECT_EQ(t.find(wire::node_ip(4)).size(), 1u);
+  EXPECT_EQ(t.find(wire::node_ip(4))[0], 7u);
+  EXPECT_TRUE(t.find(wire::node_ip(5)).empty());
+  EXPECT_TRUE(t.find(0xc0a80001u).empty());
+  t.set(wire::node_ip(2), {3});  // replacing one destination leaves the other alone
+  EXPECT_EQ(t.find(wire::node_ip(1)).size(), 3u);
+  EXPECT_EQ(t.find(wire::node_ip(2))[0], 3u);
+  EXPECT_THROW(t.set(wire::node_ip(6), {}), std::invalid_argument);
 }
 
 }  // namespace

@@ -34,5 +34,23 @@ TEST(Ring, PushSlotReturnsNullWhenFull) {
   EXPECT_EQ(r.size(), 2u);
 }
 
+TEST(Ring, PushSlotGrowingDoublesUpToTheLimitKeepingOrder) {
+  Ring<int> r(2);
+  for (int i = 0; i < 3; ++i) *r.push_slot_growing(10) = i;  // 2 -> 4
+  EXPECT_EQ(r.capacity(), 4u);
+  r.pop();  // wrap the ring before it grows again
+  for (int i = 3; i < 16; ++i) *r.push_slot_growing(10) = i;
+  // The limit rounds up to a power of two, as the constructor's capacity does.
+  EXPECT_EQ(r.capacity(), 16u);
+  EXPECT_EQ(r.size(), 15u);
+  *r.push_slot_growing(10) = 16;
+  EXPECT_EQ(r.push_slot_growing(10), nullptr);
+  EXPECT_EQ(r.size(), 16u);
+  for (int want = 1; want <= 16; ++want) {
+    EXPECT_EQ(r.front(), want);
+    r.pop();
+  }
+}
+
 }  // namespace
 }  // namespace ptcp::transport

@@ -12,7 +12,9 @@ namespace ptcp::ns3sim {
 
 class BufferPool {
  public:
-  explicit BufferPool(std::size_t buffer_bytes, std::size_t per_slab = 1024);
+  // Small slabs: a switch holds memory for about its deepest queue, not for 1024 frames. The
+  // sequence of indices handed out does not depend on the slab size.
+  explicit BufferPool(std::size_t buffer_bytes, std::size_t per_slab = 64);
 
   std::size_t Alloc();  // grows by a slab when empty
   void Free(std::size_t index) { free_.push_back(index); }

@@ -12,7 +12,9 @@ constexpr std::size_t kFrameBuffer = 16384;
 }  // namespace
 
 HostNode::HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice> device)
-    : host_(std::move(host)), device_(device), tx_buf_(kFrameBuffer), rx_buf_(kFrameBuffer) {
+    : host_(std::move(host)), device_(device),
+      tx_buf_(std::make_unique_for_overwrite<std::uint8_t[]>(kFrameBuffer)),
+      rx_buf_(std::make_unique_for_overwrite<std::uint8_t[]>(kFrameBuffer)) {
   device_->SetOwner(this, 0);
 }
 
@@ -45,12 +47,12 @@ void HostNode::ScheduleStop(TimeNs at, std::uint32_t flow_id) {
 
 void HostNode::OnFrameReceived(std::uint32_t /*port*/, const ns3::Packet& frame) {
   const std::uint32_t len = frame.GetSize();
-  if (len > rx_buf_.size()) {
+  if (len > kFrameBuffer) {
     ++counters_.oversized;
     return;
   }
-  frame.CopyData(rx_buf_.data(), len);
-  host_->on_frame(NowNs(), std::span<const std::uint8_t>(rx_buf_.data(), len));
+  frame.CopyData(rx_buf_.get(), len);
+  host_->on_frame(NowNs(), std::span<const std::uint8_t>(rx_buf_.get(), len));
   Pump();
 }
 
@@ -61,9 +63,10 @@ void HostNode::OnTxFree(std::uint32_t /*port*/) { Pump(); }
 void HostNode::Pump() {
   if (device_->IsBusy()) return;  // OnTxFree will pump; timers run then (next_frame runs them)
   const TimeNs now = NowNs();
-  const std::size_t n = host_->next_frame(now, tx_buf_);
+  const std::size_t n =
+      host_->next_frame(now, std::span<std::uint8_t>(tx_buf_.get(), kFrameBuffer));
   if (n > 0) {
-    device_->TransmitFrame(ns3::Create<ns3::Packet>(tx_buf_.data(), static_cast<std::uint32_t>(n)));
+    device_->TransmitFrame(ns3::Create<ns3::Packet>(tx_buf_.get(), static_cast<std::uint32_t>(n)));
     return;
   }
   ArmWakeup(host_->next_wakeup(), now);
