@@ -35,6 +35,17 @@ class DelayLine {
     out = slots_[head_++ & mask_].item;
     return true;
   }
+  // Up to `max` due items from the head into `out`; returns how many.
+  unsigned pop_due_burst(TimeNs now, T* out, unsigned max) {
+    unsigned n = 0;
+    while (n < max && head_ != tail_) {
+      const Slot& s = slots_[head_ & mask_];
+      if (s.release > now) break;
+      out[n++] = s.item;
+      ++head_;
+    }
+    return n;
+  }
   // The head regardless of time (shutdown).
   bool pop(T& out) {
     if (empty()) return false;

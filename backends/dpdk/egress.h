@@ -84,46 +84,11 @@ class Egress {
   }
   // Hands every frame that has arrived at the far end by `now` to the device, in release
   // order across the delay line and the held-back frames (a held frame due at the same time
-  // as an in-order one goes after it).
-  void flush(TimeNs now) {
-    while (true) {
-      std::array<rte_mbuf*, kBurst> burst;
-      std::array<HeldFrames<rte_mbuf*>::Entry, kBurst> from_held;  // .item null: from the line
-      unsigned n = 0;
-      while (n < kBurst) {
-        if (!held_.empty() && held_.next_release() <= now &&
-            held_.next_release() < line_.next_release()) {
-          held_.pop(from_held[n]);
-          burst[n] = from_held[n].item;
-          ++n;
-        } else if (line_.pop_due(now, burst[n])) {
-          from_held[n].item = nullptr;
-          ++n;
-        } else {
-          break;
-        }
-      }
-      if (n == 0) return;
-      if (capture_ != nullptr) capture_->record(port_, queue_, burst.data(), n);
-      const std::uint16_t sent = rte_eth_tx_burst(port_, queue_, burst.data(), static_cast<std::uint16_t>(n));
-      for (unsigned i = 0; i < sent; ++i) counters_.bytes += burst[i]->pkt_len;
-      counters_.frames += sent;
-      if (sent < n) {
-        ++counters_.device_busy;
-        // Retried next iteration, in the same order: the refused line frames are the last
-        // ones popped from it (still in order at its head); held ones go back to the heap.
-        unsigned from_line = 0;
-        for (unsigned i = sent; i < n; ++i) {
-          if (from_held[i].item == nullptr) {
-            ++from_line;
-          } else {
-            held_.put(from_held[i]);  // room: it came out of the heap in this burst
-          }
-        }
-        line_.unpop(from_line);
-        return;
-      }
-    }
+  // as an in-order one goes after it). Returns how many the device took. Called every loop
+  // iteration, so "nothing due" costs two compares.
+  unsigned flush(TimeNs now) {
+    if (line_.next_release() > now && held_.next_release() > now) return 0;
+    return held_.empty() ? flush_line(now) : flush_merged(now);
   }
   TimeNs next_release() const { return std::min(line_.next_release(), held_.next_release()); }
   std::size_t in_flight() const { return line_.size() + held_.size(); }
@@ -182,6 +147,70 @@ class Egress {
  private:
   // The longest frame the default reorder delay (4 serialization times) is sized for.
   static constexpr std::size_t kMaxHeldFrame = 9216;
+
+  // No frame held back (always so without [faults] reordering): bursts straight off the line.
+  unsigned flush_line(TimeNs now) {
+    unsigned total = 0;
+    while (true) {
+      std::array<rte_mbuf*, kBurst> burst;
+      const unsigned n = line_.pop_due_burst(now, burst.data(), kBurst);
+      if (n == 0) return total;
+      const unsigned sent = transmit_burst(burst.data(), n);
+      total += sent;
+      if (sent < n) {
+        line_.unpop(n - sent);  // retried next iteration, still in order at the line's head
+        return total;
+      }
+      if (n < kBurst) return total;
+    }
+  }
+  unsigned flush_merged(TimeNs now) {
+    unsigned total = 0;
+    while (true) {
+      std::array<rte_mbuf*, kBurst> burst;
+      std::array<HeldFrames<rte_mbuf*>::Entry, kBurst> from_held;  // .item null: from the line
+      unsigned n = 0;
+      while (n < kBurst) {
+        if (!held_.empty() && held_.next_release() <= now &&
+            held_.next_release() < line_.next_release()) {
+          held_.pop(from_held[n]);
+          burst[n] = from_held[n].item;
+          ++n;
+        } else if (line_.pop_due(now, burst[n])) {
+          from_held[n].item = nullptr;
+          ++n;
+        } else {
+          break;
+        }
+      }
+      if (n == 0) return total;
+      const unsigned sent = transmit_burst(burst.data(), n);
+      total += sent;
+      if (sent < n) {
+        // Retried next iteration, in the same order: the refused line frames are the last
+        // ones popped from it (still in order at its head); held ones go back to the heap.
+        unsigned from_line = 0;
+        for (unsigned i = sent; i < n; ++i) {
+          if (from_held[i].item == nullptr) {
+            ++from_line;
+          } else {
+            held_.put(from_held[i]);  // room: it came out of the heap in this burst
+          }
+        }
+        line_.unpop(from_line);
+        return total;
+      }
+    }
+  }
+  // One tx burst with capture and counters; returns how many the device took.
+  unsigned transmit_burst(rte_mbuf** burst, unsigned n) {
+    if (capture_ != nullptr) capture_->record(port_, queue_, burst, n);
+    const std::uint16_t sent = rte_eth_tx_burst(port_, queue_, burst, static_cast<std::uint16_t>(n));
+    for (unsigned i = 0; i < sent; ++i) counters_.bytes += burst[i]->pkt_len;
+    counters_.frames += sent;
+    if (sent < n) ++counters_.device_busy;
+    return sent;
+  }
 
   bool put(TimeNs release, rte_mbuf* m) {
     if (line_.push(release, m)) return true;

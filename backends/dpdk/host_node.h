@@ -2,11 +2,13 @@
 // run-to-completion loop. Per iteration: receive a burst into the core (then free the mbufs),
 // let the core write frames into fresh mbufs while the emulated NIC is free (paced at the
 // link's rate: the core hands out frames whenever asked), and release what has crossed the
-// wire. No allocation (beyond mbufs from the pool), lock or system call on this path.
+// wire. No allocation (beyond mbufs from the pool, taken a burst at a time), lock or system
+// call on this path.
 #pragma once
 
 #include <rte_mbuf.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +23,7 @@ namespace ptcp::dpdk {
 
 struct HostNodeCounters {
   std::uint64_t rx_frames = 0;
+  std::uint64_t rx_bursts = 0;            // rx_bursts that returned frames (rx_frames / this: mean burst)
   std::uint64_t rx_dropped_multiseg = 0;  // chained mbufs: the core wants contiguous frames
   std::uint64_t rx_dropped_bad_cksum = 0; // the NIC's IPv4 checksum offload flagged them
   std::uint64_t tx_frames = 0;
@@ -53,7 +56,12 @@ class HostNode {
     wake_ = now;
   }
 
-  void poll(TimeNs now);
+  // One loop iteration; true when it moved a frame (received, written or handed to the
+  // device), i.e. the iteration was work rather than an idle spin.
+  bool poll(TimeNs now);
+  // poll() without the receive: for a caller that reads the port itself and hands frames in
+  // with deliver() (an empty rx_burst still costs a cache miss on the ring's producer index).
+  bool send_due(TimeNs now);
   // A frame the caller received itself (e.g. after rewriting it): into the core, and the
   // next poll() will transmit whatever it made due.
   void deliver(TimeNs now, std::span<const std::uint8_t> frame) {
@@ -62,7 +70,7 @@ class HostNode {
   }
   // When this node next has something to do without input (used by tests and idle checks).
   TimeNs next_event() const;
-  unsigned drain();  // frees frames on the emulated wire and the spare mbuf
+  unsigned drain();  // frees frames on the emulated wire and the unused mbufs in hand
 
   // Multi-process runs: frames from other processes arrive while this one is descheduled, so
   // received frames take the clock read after rx_burst, not the iteration's (older) time.
@@ -76,13 +84,17 @@ class HostNode {
   std::uint64_t tx_bytes() const { return tx_bytes_; }  // frame bytes put on the link
 
  private:
-  TimeNs receive(TimeNs now);  // returns the time it used (see set_rx_clock)
-  void transmit(TimeNs now);
+  TimeNs receive(TimeNs now, bool& got);  // returns the time it used (see set_rx_clock)
+  bool transmit(TimeNs now);              // true when it wrote a frame
+  rte_mbuf* take_mbuf();                  // from the bulk-allocated stock; null: pool empty
 
   std::unique_ptr<transport::Host> host_;
   Egress egress_;
   rte_mempool* pool_;
-  rte_mbuf* spare_ = nullptr;  // allocated but not yet filled: reused next time
+  // Mbufs allocated a burst at a time (rte_pktmbuf_alloc_bulk) and not yet filled: the pool
+  // is sized for a burst in hand per host (PoolNeeds::burst). stock_[stock_next_..stock_end_).
+  std::array<rte_mbuf*, Egress::kBurst> stock_{};
+  unsigned stock_next_ = 0, stock_end_ = 0;
   TimeNs wake_ = 0;            // earliest time transmit() may have something
   std::uint16_t room_ = 0;     // writable bytes in an mbuf
   // Probes go out padded to a full data frame, replies to an ACK (probe_padded_len).

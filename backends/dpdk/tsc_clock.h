@@ -19,6 +19,8 @@ class TscClock {
     mult_ = (static_cast<TscU128>(kNsPerSec) << 32) / hz_;
   }
   TimeNs now() const { return to_ns(rte_rdtsc() - base_); }
+  // The time of a TSC value read by the caller (who also wants the raw cycles).
+  TimeNs at(std::uint64_t tsc) const { return to_ns(tsc - base_); }
   TimeNs to_ns(std::uint64_t cycles) const {
     return static_cast<TimeNs>((static_cast<TscU128>(cycles) * mult_) >> 32);
   }

@@ -342,6 +342,27 @@ TEST(DelayLine, FifoByReleaseTimeWithFixedCapacity) {
   EXPECT_EQ(line.size(), 4u);
 }
 
+TEST(DelayLine, BurstPopTakesOnlyDueItemsInOrderAcrossTheWrap) {
+  DelayLine<int> line(4);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(line.push(10 * (i + 1), i));
+  int out[4] = {-1, -1, -1, -1};
+  EXPECT_EQ(line.pop_due_burst(5, out, 4), 0u);
+  EXPECT_EQ(line.pop_due_burst(30, out, 1), 1u);  // at most `max`
+  EXPECT_EQ(out[0], 0);
+  EXPECT_TRUE(line.push(40, 3));
+  EXPECT_TRUE(line.push(50, 4));  // slot 0 again
+  EXPECT_EQ(line.pop_due_burst(45, out, 4), 3u);  // 1, 2, 3; 4 is not due
+  EXPECT_EQ(out[0], 1);
+  EXPECT_EQ(out[1], 2);
+  EXPECT_EQ(out[2], 3);
+  line.unpop(1);  // the device refused the last one: it is the head again
+  EXPECT_EQ(line.next_release(), 40);
+  EXPECT_EQ(line.pop_due_burst(100, out, 4), 2u);
+  EXPECT_EQ(out[0], 3);
+  EXPECT_EQ(out[1], 4);
+  EXPECT_TRUE(line.empty());
+}
+
 TEST(TscClock, MonotonicNanoseconds) {
   TscClock c;
   const TimeNs a = c.now();
