@@ -17,7 +17,7 @@ namespace {
 std::atomic<std::size_t> g_in_use{0}, g_peak{0};
 }  // namespace
 
-void* operator new(std::size_t n) {
+[[gnu::noinline]] void* operator new(std::size_t n) {
   void* p = std::malloc(n == 0 ? 1 : n);
   if (p == nullptr) throw std::bad_alloc();
   const std::size_t now = g_in_use += malloc_usable_size(p);
@@ -26,12 +26,12 @@ void* operator new(std::size_t n) {
   }
   return p;
 }
-void operator delete(void* p) noexcept {
+[[gnu::noinline]] void operator delete(void* p) noexcept {
   if (p == nullptr) return;
   g_in_use -= malloc_usable_size(p);
   std::free(p);
 }
-void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
 
 namespace ptcp::exp {
 namespace {
