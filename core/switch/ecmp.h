@@ -25,7 +25,8 @@ class RouteTable {
   using PortId = std::uint16_t;
   static constexpr std::uint32_t kNoPort = 0xffffffffu;
 
-  // Replaces an earlier route to the same address. `ports` must not be empty.
+  // Replaces an earlier route to the same address. Throws std::invalid_argument for no ports
+  // or more than 65535 distinct port sets in one table.
   void set(std::uint32_t dst_ip, const std::vector<PortId>& ports);
   // The port set for `dst_ip`, empty when there is no route.
   std::span<const PortId> find(std::uint32_t dst_ip) const;
@@ -33,23 +34,26 @@ class RouteTable {
   std::uint32_t select(const FiveTuple& t, std::uint64_t salt) const;
 
  private:
-  // Where a destination's ports are in ports_ (count 0: no route).
-  struct Entry {
+  // A distinct port set: where its ports are in ports_.
+  struct PortSet {
     std::uint32_t offset = 0;
     std::uint32_t count = 0;
   };
-  Entry entry(std::uint32_t dst_ip) const;
+  using SetId = std::uint16_t;  // 0: no route; otherwise sets_[id - 1]
+  SetId set_of(std::uint32_t dst_ip) const;
 
   // Node addresses are dense (wire::node_ip: 10.0.0.1 + index), so they index a vector; any
-  // other address falls back to a hash map. Every port set lives once in one contiguous array
-  // (a fat-tree switch has a handful of distinct sets for a thousand destinations), so a lookup
-  // is two reads from small arrays instead of a per-destination heap vector.
+  // other address falls back to a hash map. A destination holds only a 2-byte id of its port
+  // set, and each distinct set lives once in one contiguous array (a fat-tree switch has about
+  // k distinct sets for its thousand destinations): a k = 16 switch's table is 2.7 KB, small
+  // enough to stay cached, where a heap vector per destination cost a cache miss or two a hop.
   static constexpr std::uint32_t kDenseBase = 0x0a000000u;
   static constexpr std::uint32_t kDenseSpan = 1u << 20;
-  std::vector<Entry> dense_;
-  std::unordered_map<std::uint32_t, Entry> sparse_;
+  std::vector<SetId> dense_;
+  std::unordered_map<std::uint32_t, SetId> sparse_;
+  std::vector<PortSet> sets_;
   std::vector<PortId> ports_;
-  std::map<std::vector<PortId>, std::uint32_t> offsets_;  // each distinct set's offset
+  std::map<std::vector<PortId>, SetId> ids_;  // set -> id, to store each set once
 };
 
 }  // namespace ptcp::sw

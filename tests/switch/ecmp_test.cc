@@ -123,5 +123,21 @@ TEST(Ecmp, FindGivesEachDestinationItsOwnSetWhenSetsAreShared) {
   EXPECT_THROW(t.set(wire::node_ip(6), {}), std::invalid_argument);
 }
 
+TEST(Ecmp, MoreThan65535DistinctPortSetsIsAClearError) {
+  RouteTable t;
+  std::uint32_t dst = 0;
+  for (RouteTable::PortId a = 0; a < 256; ++a) {
+    for (RouteTable::PortId b = 0; b < 256; ++b) {
+      if (dst == 65535) {
+        EXPECT_THROW(t.set(wire::node_ip(dst), {a, b}), std::invalid_argument);
+        t.set(wire::node_ip(dst), {0, 0});  // an existing set is still fine
+        EXPECT_EQ(t.find(wire::node_ip(dst)).size(), 2u);
+        return;
+      }
+      t.set(wire::node_ip(dst++), {a, b});
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ptcp::sw
