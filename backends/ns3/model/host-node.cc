@@ -1,5 +1,6 @@
 #include "model/host-node.h"
 
+#include <array>
 #include <span>
 
 #include "ns3/simulator.h"
@@ -9,12 +10,18 @@ namespace ptcp::ns3sim {
 namespace {
 // Room for the largest frame a host may write or receive (jumbo MTUs included).
 constexpr std::size_t kFrameBuffer = 16384;
+
+// One receive and one transmit buffer for every host (of this thread's simulation), not one
+// pair per host: they stay cached, where 1024 hosts' own buffers were 32 MB touched one frame
+// at a time. Safe because no frame outlives the call that fills it: received bytes are consumed
+// inside Host::on_frame, and written bytes are copied into an ns-3 Packet at once; devices
+// never deliver synchronously, so no other host runs inside those calls.
+thread_local std::array<std::uint8_t, kFrameBuffer> t_rx_buf;
+thread_local std::array<std::uint8_t, kFrameBuffer> t_tx_buf;
 }  // namespace
 
 HostNode::HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice> device)
-    : host_(std::move(host)), device_(device),
-      tx_buf_(std::make_unique_for_overwrite<std::uint8_t[]>(kFrameBuffer)),
-      rx_buf_(std::make_unique_for_overwrite<std::uint8_t[]>(kFrameBuffer)) {
+    : host_(std::move(host)), device_(device) {
   device_->SetOwner(this, 0);
 }
 
@@ -51,8 +58,8 @@ void HostNode::OnFrameReceived(std::uint32_t /*port*/, const ns3::Packet& frame)
     ++counters_.oversized;
     return;
   }
-  frame.CopyData(rx_buf_.get(), len);
-  host_->on_frame(NowNs(), std::span<const std::uint8_t>(rx_buf_.get(), len));
+  frame.CopyData(t_rx_buf.data(), len);
+  host_->on_frame(NowNs(), std::span<const std::uint8_t>(t_rx_buf.data(), len));
   Pump();
 }
 
@@ -63,10 +70,9 @@ void HostNode::OnTxFree(std::uint32_t /*port*/) { Pump(); }
 void HostNode::Pump() {
   if (device_->IsBusy()) return;  // OnTxFree will pump; timers run then (next_frame runs them)
   const TimeNs now = NowNs();
-  const std::size_t n =
-      host_->next_frame(now, std::span<std::uint8_t>(tx_buf_.get(), kFrameBuffer));
+  const std::size_t n = host_->next_frame(now, t_tx_buf);
   if (n > 0) {
-    device_->TransmitFrame(ns3::Create<ns3::Packet>(tx_buf_.get(), static_cast<std::uint32_t>(n)));
+    device_->TransmitFrame(ns3::Create<ns3::Packet>(t_tx_buf.data(), static_cast<std::uint32_t>(n)));
     return;
   }
   ArmWakeup(host_->next_wakeup(), now);

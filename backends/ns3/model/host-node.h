@@ -53,8 +53,6 @@ class HostNode : public FrameOwner {
 
   std::unique_ptr<transport::Host> host_;
   ns3::Ptr<PtcpNetDevice> device_;
-  // Not zeroed (written before read): only the pages frames actually use become resident.
-  std::unique_ptr<std::uint8_t[]> tx_buf_, rx_buf_;
   ns3::EventId wake_event_;
   TimeNs wake_at_ = kNever;
   HostNodeCounters counters_;
