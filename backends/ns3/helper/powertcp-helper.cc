@@ -1,5 +1,6 @@
 #include "helper/powertcp-helper.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <stdexcept>
@@ -55,8 +56,11 @@ SwitchNode& PowertcpHelper::InstallSwitch(std::vector<ns3::Ptr<PtcpNetDevice>> d
   if (cfg.node_index == 0) cfg.node_index = next_switch_index_++;
   const std::size_t max_frame = cfg.pfc.mtu + wire::kEthLen;
   auto s = std::make_unique<sw::Switch>(std::move(cfg));
-  switches_.push_back(std::make_unique<SwitchNode>(std::move(s), std::move(devices),
-                                                   max_frame < wire::kMinEthFrame ? wire::kMinEthFrame : max_frame));
+  // Switches with the same frame size share one pool (SwitchNode: warmer buffers).
+  const std::size_t buffer_bytes = std::max<std::size_t>(max_frame, wire::kMinEthFrame);
+  std::shared_ptr<BufferPool>& pool = pools_[buffer_bytes];
+  if (!pool) pool = std::make_shared<BufferPool>(buffer_bytes);
+  switches_.push_back(std::make_unique<SwitchNode>(std::move(s), std::move(devices), pool));
   return *switches_.back();
 }
 

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -72,6 +73,7 @@ class PowertcpHelper {
 
  private:
   std::vector<std::unique_ptr<HostNode>> hosts_;
+  std::map<std::size_t, std::shared_ptr<BufferPool>> pools_;  // by buffer size, for switches_
   std::vector<std::unique_ptr<SwitchNode>> switches_;
   std::vector<std::unique_ptr<PcapWriter>> pcaps_;
   std::uint32_t next_switch_index_ = 0x8000;  // switch MACs/INT ids apart from host indices

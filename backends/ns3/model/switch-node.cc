@@ -10,7 +10,14 @@ namespace ptcp::ns3sim {
 
 SwitchNode::SwitchNode(std::unique_ptr<sw::Switch> sw,
                        std::vector<ns3::Ptr<PtcpNetDevice>> devices, std::size_t max_frame_bytes)
-    : sw_(std::move(sw)), pool_(max_frame_bytes), pfc_buf_(wire::kPfcFrameLen) {
+    : SwitchNode(std::move(sw), std::move(devices),
+                 std::make_shared<BufferPool>(max_frame_bytes)) {}
+
+SwitchNode::SwitchNode(std::unique_ptr<sw::Switch> sw,
+                       std::vector<ns3::Ptr<PtcpNetDevice>> devices,
+                       std::shared_ptr<BufferPool> pool)
+    : sw_(std::move(sw)), pool_owner_(std::move(pool)), pool_(*pool_owner_),
+      pfc_buf_(wire::kPfcFrameLen) {
   if (devices.size() != sw_->port_count()) {
     throw std::invalid_argument("SwitchNode: " + std::to_string(devices.size()) +
                                 " devices for a switch of " +

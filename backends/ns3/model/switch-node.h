@@ -27,6 +27,11 @@ class SwitchNode : public FrameOwner {
   // devices[i] is port i of the switch; the switch's ports must be unpaced and as many.
   SwitchNode(std::unique_ptr<sw::Switch> sw, std::vector<ns3::Ptr<PtcpNetDevice>> devices,
              std::size_t max_frame_bytes);
+  // Queued frames live in `pool`, which other switches may share: one pool for a whole
+  // network reuses the buffer another switch just sent from (still cached) instead of one
+  // of this switch's own, cold since its last packet.
+  SwitchNode(std::unique_ptr<sw::Switch> sw, std::vector<ns3::Ptr<PtcpNetDevice>> devices,
+             std::shared_ptr<BufferPool> pool);
   ~SwitchNode() override;
   SwitchNode(const SwitchNode&) = delete;
   SwitchNode& operator=(const SwitchNode&) = delete;
@@ -54,7 +59,8 @@ class SwitchNode : public FrameOwner {
 
   std::unique_ptr<sw::Switch> sw_;
   std::vector<Port> ports_;
-  BufferPool pool_;
+  std::shared_ptr<BufferPool> pool_owner_;
+  BufferPool& pool_;
   std::vector<std::uint8_t> pfc_buf_;
   std::vector<sw::PortId> pfc_pending_;
   SwitchNodeCounters counters_;
