@@ -106,6 +106,27 @@ TEST_F(EgressTest, DeviceRefusalKeepsOrderAndRetries) {
   rte_pktmbuf_free_bulk(in.data(), 5);
 }
 
+TEST_F(EgressTest, FullDeviceIsRetriedAfterABackoffNotEveryIteration) {
+  RingLink small("e2", 16);  // 15 usable slots
+  setup_port(small.port_a(), pool_.get(), {});
+  setup_port(small.port_b(), pool_.get(), {});
+  Egress eg(small.port_a(), gbps(100), 0, 0);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(eg.send(eg.serialize(0, 100), frame(100)));
+  eg.flush(kNsPerSec);  // 15 taken, the rest refused: partly taken, so no backoff yet
+  EXPECT_EQ(eg.counters().frames, 15u);
+  eg.flush(kNsPerSec);  // nothing taken at all: from now on it waits
+  const std::uint64_t busy = eg.counters().device_busy;
+  EXPECT_EQ(eg.flush(kNsPerSec + Egress::kFullDeviceBackoff - 1), 0u);
+  EXPECT_EQ(eg.counters().device_busy, busy);  // not even tried
+  std::array<rte_mbuf*, 32> in{};
+  ASSERT_EQ(rte_eth_rx_burst(small.port_b(), 0, in.data(), 32), 15);
+  rte_pktmbuf_free_bulk(in.data(), 15);
+  EXPECT_EQ(eg.flush(kNsPerSec + Egress::kFullDeviceBackoff), 5u);
+  EXPECT_EQ(eg.in_flight(), 0u);
+  ASSERT_EQ(rte_eth_rx_burst(small.port_b(), 0, in.data(), 32), 5);
+  rte_pktmbuf_free_bulk(in.data(), 5);
+}
+
 // [faults] on an egress: frames are judged as they go onto the wire, from the armed epoch on.
 class EgressFaultTest : public EgressTest {
  protected:
