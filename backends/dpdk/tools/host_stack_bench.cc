@@ -215,7 +215,10 @@ int main(int argc, char** argv) {
       }
       const std::uint64_t s_refused = sender.egress().counters().device_busy;
       const std::uint64_t r_refused = receiver.egress().counters().device_busy;
-      saturated = s_refused > r_refused && s_refused > 0 ? "receiver (the data ring to it filled up)"
+      // Both rings full for long: each lcore waited on the other, i.e. one lost its CPU.
+      const bool both_full = std::min(s_refused, r_refused) * 10 > std::max(s_refused, r_refused);
+      saturated = both_full ? "unclear: both rings filled up (an lcore lost its CPU to another process)"
+                  : s_refused > r_refused ? "receiver (the data ring to it filled up)"
                   : r_refused > 0                       ? "sender (the ACK ring to it filled up)"
                   : r_burst > s_burst && rx_side.meter.share() >= 0.9 ? "receiver (fuller rx bursts)"
                   : s_burst > r_burst && meter.share() >= 0.9         ? "sender (fuller rx bursts)"
