@@ -32,6 +32,16 @@ std::atomic<std::size_t> g_in_use{0}, g_peak{0};
   std::free(p);
 }
 [[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+// std::stable_sort's buffer comes from the nothrow form: it must come from the same malloc too,
+// or ASan sees its sanitizer-owned block handed to free() above (alloc-dealloc-mismatch).
+[[gnu::noinline]] void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  try {
+    return operator new(n);
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { operator delete(p); }
 
 namespace ptcp::exp {
 namespace {
