@@ -8,6 +8,8 @@
 #include <span>
 #include <stdexcept>
 
+#include "wire/format.h"
+
 namespace ptcp::dpdk {
 
 HostNode::HostNode(const transport::HostConfig& cfg, Egress egress, rte_mempool* pool)
@@ -139,7 +141,7 @@ bool HostNode::transmit(TimeNs now) {
     const TimeNs done = egress_.serialize(now, len);
     if (egress_.send(done, m)) {
       ++counters_.tx_frames;
-      tx_bytes_ += len;
+      tx_wire_bytes_ += wire::wire_bytes(len);
     } else {
       rte_pktmbuf_free(m);
     }

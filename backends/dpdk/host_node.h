@@ -81,7 +81,9 @@ class HostNode {
   Egress& egress() { return egress_; }
   const Egress& egress() const { return egress_; }
   const HostNodeCounters& counters() const { return counters_; }
-  std::uint64_t tx_bytes() const { return tx_bytes_; }  // frame bytes put on the link
+  // What the link carried: wire::wire_bytes of each frame sent (preamble, FCS, gap, padding), as
+  // the ns-3 device and the core switch port count, so links.csv means the same in both backends.
+  std::uint64_t tx_wire_bytes() const { return tx_wire_bytes_; }
 
  private:
   TimeNs receive(TimeNs now, bool& got);  // returns the time it used (see set_rx_clock)
@@ -103,7 +105,7 @@ class HostNode {
   bool rx_cksum_offload_ = false;
   const TscClock* rx_clock_ = nullptr;
   HostNodeCounters counters_{};
-  std::uint64_t tx_bytes_ = 0;
+  std::uint64_t tx_wire_bytes_ = 0;
 
  public:
   void set_rx_cksum_offload(bool on) { rx_cksum_offload_ = on; }

@@ -403,7 +403,7 @@ TestbedRun NodeRunner::run_host() {
         next_f = rt + f_iv;
       }
       if (rt >= next_l) {
-        if (traced(e_.run.trace_ports, my_port)) out.links.push_back(LinkRow{rt, my_port, host_->tx_bytes()});
+        if (traced(e_.run.trace_ports, my_port)) out.links.push_back(LinkRow{rt, my_port, host_->tx_wire_bytes()});
         next_l = rt + l_iv;
       }
       const bool my_done = next_flow == mine.size() && sent_done >= mine.size() && recv_done >= incoming;
@@ -534,7 +534,7 @@ TestbedRun NodeRunner::run_switch() {
     if (rt >= next_l) {
       for (std::size_t p = 0; p < my_ports.size(); ++p) {
         if (traced(e_.run.trace_ports, my_ports[p])) {
-          out.links.push_back(LinkRow{rt, my_ports[p], switch_->core().port_counters(static_cast<sw::PortId>(p)).tx_bytes});
+          out.links.push_back(LinkRow{rt, my_ports[p], switch_->core().port_counters(static_cast<sw::PortId>(p)).tx_wire_bytes});
         }
       }
       next_l = rt + l_iv;

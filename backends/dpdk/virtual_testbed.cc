@@ -367,10 +367,10 @@ TestbedRun VirtualTestbed::run() {
         const exp::Port& p = t.port(gp);
         std::uint64_t tx = 0;
         if (t.node(p.node).is_host()) {
-          tx = hosts_[p.node]->tx_bytes();
+          tx = hosts_[p.node]->tx_wire_bytes();
         } else {
           for (std::size_t i = 0; i < switches_.size(); ++i) {
-            if (switch_node_ids_[i] == p.node) tx = switches_[i]->core().port_counters(p.local).tx_bytes;
+            if (switch_node_ids_[i] == p.node) tx = switches_[i]->core().port_counters(p.local).tx_wire_bytes;
           }
         }
         out.links.push_back(LinkRow{rt, gp, tx});
