@@ -17,17 +17,6 @@ TimeNs catch_up_for(BitsPerSec rate, std::uint32_t mtu) {
   return 8 * serialization_ns(wire::wire_bytes(mtu + wire::kEthLen), rate);
 }
 
-void add_fault_counters(faults::FaultCounters& into, const faults::FaultCounters& c) {
-  into.frames += c.frames;
-  into.lost_random += c.lost_random;
-  into.lost_burst += c.lost_burst;
-  into.lost_down += c.lost_down;
-  into.bursts += c.bursts;
-  into.reordered += c.reordered;
-  into.duplicated += c.duplicated;
-  into.corrupted += c.corrupted;
-}
-
 bool traced(const exp::TraceSelection& sel, std::uint32_t id) {
   return sel.all || std::find(sel.ids.begin(), sel.ids.end(), id) != sel.ids.end();
 }
@@ -424,7 +413,7 @@ TestbedRun VirtualTestbed::run() {
   for (const Egress* eg : egresses()) {
     if (const faults::FaultCounters* fc = eg->fault_counters()) {
       ++out.fault_links;
-      add_fault_counters(out.faults, *fc);
+      out.faults += *fc;
     }
   }
   for (auto& r : out.completed) {

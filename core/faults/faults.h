@@ -69,6 +69,18 @@ struct FaultCounters {
   std::uint64_t duplicated = 0;
   std::uint64_t corrupted = 0;
   std::uint64_t lost() const { return lost_random + lost_burst + lost_down; }
+  // Sums the counters of several links (a run's totals).
+  FaultCounters& operator+=(const FaultCounters& c) {
+    frames += c.frames;
+    lost_random += c.lost_random;
+    lost_burst += c.lost_burst;
+    lost_down += c.lost_down;
+    bursts += c.bursts;
+    reordered += c.reordered;
+    duplicated += c.duplicated;
+    corrupted += c.corrupted;
+    return *this;
+  }
 };
 
 class Injector {

@@ -12,17 +12,6 @@
 
 namespace ptcp::test {
 
-void add(faults::FaultCounters& into, const faults::FaultCounters& c) {
-  into.frames += c.frames;
-  into.lost_random += c.lost_random;
-  into.lost_burst += c.lost_burst;
-  into.lost_down += c.lost_down;
-  into.bursts += c.bursts;
-  into.reordered += c.reordered;
-  into.duplicated += c.duplicated;
-  into.corrupted += c.corrupted;
-}
-
 FaultRunSummary run_in_test_network(const exp::Experiment& e, TimeNs limit) {
   const exp::Topology& t = *e.topology;
   Network net(e.run.seed);
@@ -104,8 +93,8 @@ FaultRunSummary run_in_test_network(const exp::Experiment& e, TimeNs limit) {
     s.frames_held_at_end += sw->frames_held();
   }
   for (FaultBox* b : boxes) {
-    add(s.faults, b->counters(0));
-    add(s.faults, b->counters(1));
+    s.faults += b->counters(0);
+    s.faults += b->counters(1);
     s.frames_held_at_end += b->held();
   }
   return s;

@@ -37,6 +37,4 @@ FaultRunSummary run_in_test_network(const exp::Experiment& e, TimeNs limit);
 // One line for the test log: what the faults did and what the transport paid for them.
 std::string describe(const FaultRunSummary& s);
 
-void add(faults::FaultCounters& into, const faults::FaultCounters& c);
-
 }  // namespace ptcp::test

@@ -219,5 +219,20 @@ TEST(Injector, LinkSeedsDiffer) {
   EXPECT_EQ(link_seed(5, 9), link_seed(5, 9));
 }
 
+TEST(FaultCounters, PlusEqualsAddsEveryField) {
+  FaultCounters a{1, 2, 3, 4, 5, 6, 7, 8};
+  const FaultCounters b{10, 20, 30, 40, 50, 60, 70, 80};
+  a += b;
+  EXPECT_EQ(a.frames, 11u);
+  EXPECT_EQ(a.lost_random, 22u);
+  EXPECT_EQ(a.lost_burst, 33u);
+  EXPECT_EQ(a.lost_down, 44u);
+  EXPECT_EQ(a.bursts, 55u);
+  EXPECT_EQ(a.reordered, 66u);
+  EXPECT_EQ(a.duplicated, 77u);
+  EXPECT_EQ(a.corrupted, 88u);
+  EXPECT_EQ(a.lost(), 99u);
+}
+
 }  // namespace
 }  // namespace ptcp::faults

@@ -73,14 +73,7 @@ void collect_counters(ExperimentNetwork& net, exp::Results& out, RunStats& st) {
     st.frames_sent += net.Device(gp)->Counters().tx_frames;
     if (const faults::FaultCounters* c = net.Device(gp)->FaultCounters()) {
       any_faults = true;
-      fc.frames += c->frames;
-      fc.lost_random += c->lost_random;
-      fc.lost_burst += c->lost_burst;
-      fc.lost_down += c->lost_down;
-      fc.bursts += c->bursts;
-      fc.reordered += c->reordered;
-      fc.duplicated += c->duplicated;
-      fc.corrupted += c->corrupted;
+      fc += *c;
     }
   }
   if (any_faults) {
