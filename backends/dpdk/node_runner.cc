@@ -252,14 +252,21 @@ TestbedRun NodeRunner::run_host() {
   TimeNs probe_sent = -1, next_probe = 0;
   bool probe_stalled = false;
   TimeNs reply_rtt = -1;
+  TimeNs late_rtt = -1;     // the best reply to an earlier attempt of this pair, since the last poll
   TimeNs stalled_min = -1;  // the best discarded reply: used only if no clean one comes
   auto set_callbacks = [&]() {
     host_->host().on_probe_rtt = [&](std::uint32_t dst, std::uint64_t id, TimeNs rtt) {
       if (control::is(id, Msg::kMeasure)) {
         // Taken after the poll (below), once it is known the poll was not preempted.
-        if (mi < out.probes.size() && probe_sent >= 0 &&
-            control::value(id) == (std::uint64_t{mi} << 16 | attempt)) {
+        const std::uint64_t v = control::value(id);
+        if (mi >= out.probes.size() || (v >> 16) != mi) return;
+        if (probe_sent >= 0 && (v & 0xffff) == attempt) {
           reply_rtt = rtt;
+        } else if (late_rtt < 0 || rtt < late_rtt) {
+          // A reply that came after its retry: its time is true (the host timed that probe)
+          // but its flight may have been stalled unseen, so it only counts as a stalled one.
+          // Ignoring it livelocked a loaded machine whose every round trip outlasted the retry.
+          late_rtt = rtt;
         }
         return;
       }
@@ -300,6 +307,11 @@ TestbedRun NodeRunner::run_host() {
     // Poll first, with the time just read: frames from other processes keep arriving while
     // this one is descheduled, and taking them with an old time would make them look early.
     host_->poll(now);
+    if (late_rtt >= 0) {
+      ++out.probes[mi].discarded;
+      if (stalled_min < 0 || late_rtt < stalled_min) stalled_min = late_rtt;
+      late_rtt = -1;
+    }
     if (reply_rtt >= 0) {
       // A reply taken by a poll that was itself preempted has a wrong time: discard it.
       const TimeNs after = clock_.now();
