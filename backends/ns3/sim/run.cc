@@ -1,5 +1,6 @@
 #include "sim/run.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -24,12 +25,15 @@ class Periodic {
       : interval_(interval), fn_(std::move(fn)) {
     if (interval_ > 0) ns3::Simulator::Schedule(NsTime(first), &Periodic::Tick, this);
   }
+  void Halt() { halted_ = true; }
 
  private:
   void Tick() {
+    if (halted_) return;
     fn_(NowNs());
     ns3::Simulator::Schedule(NsTime(interval_), &Periodic::Tick, this);
   }
+  bool halted_ = false;
   TimeNs interval_;
   std::function<void(TimeNs)> fn_;
 };
@@ -219,10 +223,17 @@ void run_on_ns3(const exp::Experiment& e, const std::vector<exp::Flow>& flows,
       net.EnablePcap(opt.pcap_dir + "/" + t.port(gp).name + ".pcap", gp);
     }
 
-    // End of run: the duration, then (with a drain limit) until every flow is done.
+    // End of run: the duration, then (with a drain limit) until every flow is done. Without
+    // one, frames already in flight still land for 4 tau with the samplers off, as the DPDK
+    // testbed polls after its loop ends: a long flow stopped at the duration completes in both.
+    bool settling = false;
     ns3::Simulator::Schedule(NsTime(duration), [&] {
-      if (out.fct.size() == total || e.run.drain_limit <= 0) {
+      if (out.fct.size() == total) {
         ns3::Simulator::Stop();
+      } else if (e.run.drain_limit <= 0) {
+        settling = true;
+        for (Periodic* p : {&queue_sampler, &flow_sampler, &link_sampler}) p->Halt();
+        ns3::Simulator::Stop(NsTime(4 * std::max<TimeNs>(e.cc.base_rtt, kNsPerUs)));
       } else {
         ns3::Simulator::Stop(NsTime(e.run.drain_limit));
       }
@@ -230,7 +241,7 @@ void run_on_ns3(const exp::Experiment& e, const std::vector<exp::Flow>& flows,
     if (total == 0 && opt.stop_when_done) ns3::Simulator::Stop();
     ns3::Simulator::Run();
     st.sim_end_ns = NowNs();
-    out.end_ns = st.sim_end_ns;
+    out.end_ns = settling ? duration : st.sim_end_ns;
     st.events = ns3::Simulator::GetEventCount() - events0;
     collect_counters(net, out, st);
     out.counters[exp::counter::kFlowsTotal] = total;
