@@ -21,9 +21,7 @@
 #include <vector>
 
 #include "cc/registry.h"
-#include "support/host_node.h"
-#include "support/network.h"
-#include "support/switch_node.h"
+#include "support/cc_star.h"
 #include "switch/switch.h"
 #include "transport/host.h"
 #include "wire/format.h"
@@ -34,72 +32,32 @@ namespace {
 constexpr BitsPerSec kRate = gbps(25);
 constexpr std::uint32_t kPayload = 1000;
 
-struct Star {
-  test::Network net;
-  std::vector<test::HostNode*> hosts;  // senders 0..n-1, receiver n
-  test::SwitchNode* sw = nullptr;
-  cc::Algorithm algo;  // a copy: hosts keep a pointer to it
-};
+using Star = test::CcStar;
 
-// n senders and one receiver on one switch, every link `delay` long; theta-PowerTCP with the
-// given tau and parameters.
+// n senders and one receiver on one switch, every link `delay` long; theta-PowerTCP with tau.
+test::CcStarSpec star_spec(int n, TimeNs delay, TimeNs tau) {
+  test::CcStarSpec spec;
+  spec.senders = n;
+  spec.rate = kRate;
+  spec.link_delay = delay;
+  spec.payload = kPayload;
+  spec.tau = tau;
+  spec.switch_int = false;  // theta-PowerTCP needs no switch support
+  if (const char* ae = std::getenv("PTCP_THETA_ACK_EVERY")) {
+    spec.ack_every = static_cast<std::uint32_t>(std::max(1, std::atoi(ae)));
+  }
+  return spec;
+}
+
 std::unique_ptr<Star> make_star(int n, TimeNs delay, TimeNs tau, const cc::ParamValues& params) {
   auto s = std::make_unique<Star>();
-  const cc::Algorithm* a = cc::Registry::global().find("theta-powertcp");
-  EXPECT_NE(a, nullptr);
-  s->algo = *a;
-  cc::ParamValues resolved;
-  const auto err = cc::resolve_params(s->algo, params, resolved);
-  EXPECT_FALSE(err.has_value()) << *err;
-  for (int i = 0; i <= n; ++i) {
-    transport::HostConfig h;
-    h.node_index = static_cast<std::uint32_t>(i);
-    h.link_rate = kRate;
-    h.payload_bytes = kPayload;
-    h.rto = 2 * kNsPerMs;
-    h.rto_max = 20 * kNsPerMs;
-    h.int_enabled = false;
-    h.ecn_capable = false;
-    h.verify_payload = false;
-    h.algorithm = &s->algo;
-    h.cc_params = resolved;
-    h.base_rtt = tau;
-    if (const char* ae = std::getenv("PTCP_THETA_ACK_EVERY")) {
-      h.ack_every = static_cast<std::uint32_t>(std::max(1, std::atoi(ae)));
-    }
-    auto node = std::make_unique<test::HostNode>(h);
-    s->hosts.push_back(node.get());
-    s->net.add_node(std::move(node));
-  }
-  sw::SwitchConfig c;
-  c.node_index = 1000;
-  c.buffer_bytes = 4u << 20;  // room for the line-rate start of every flow
-  c.ecn_enabled = false;
-  c.int_enabled = false;  // theta-PowerTCP needs no switch support
-  c.ports.assign(static_cast<std::size_t>(n) + 1, sw::PortConfig{kRate, {}, delay, true});
-  auto swn = std::make_unique<test::SwitchNode>(c);
-  s->sw = swn.get();
-  const std::size_t sw_id = s->net.add_node(std::move(swn));
-  const test::LinkSpec link{kRate, delay, {}};
-  for (int i = 0; i <= n; ++i) {
-    s->net.connect(static_cast<std::size_t>(i), 0, sw_id, static_cast<std::size_t>(i), link, link);
-    s->sw->sw().add_route(wire::node_ip(static_cast<std::uint32_t>(i)),
-                          {static_cast<sw::PortId>(i)});
-  }
-  s->sw->attach(s->net, sw_id);
+  test::build_cc_star(*s, star_spec(n, delay, tau), "theta-powertcp", params);
   return s;
 }
 
 // First byte sent to ACK received for a 1-packet flow through the same topology.
 TimeNs unloaded_rtt(TimeNs delay) {
-  auto s = make_star(1, delay, 20 * kNsPerUs, {});
-  TimeNs rtt = 0;
-  s->hosts[0]->host().on_flow_complete = [&](const transport::FlowRecord& r) {
-    rtt = r.end_ns - r.start_ns;
-  };
-  s->hosts[0]->host().start_flow(0, {1, 1, kPayload});
-  s->net.run(kNsPerMs);
-  return rtt;
+  return test::cc_star_unloaded_rtt(star_spec(1, delay, 0), "theta-powertcp", {});
 }
 
 struct Figures {

@@ -16,9 +16,7 @@
 #include <string>
 
 #include "cc/registry.h"
-#include "support/host_node.h"
-#include "support/network.h"
-#include "support/switch_node.h"
+#include "support/cc_star.h"
 #include "switch/switch.h"
 #include "transport/host.h"
 #include "wire/format.h"
@@ -30,56 +28,24 @@ constexpr BitsPerSec kRate = gbps(25);
 constexpr TimeNs kLinkDelay = 5 * kNsPerUs;  // 4 link crossings per RTT: tau >= 20 us
 constexpr std::uint32_t kPayload = 1000;
 
-struct Star {
-  test::Network net;
-  std::vector<test::HostNode*> hosts;  // senders 0..n-1, receiver n
-  test::SwitchNode* sw = nullptr;
-  cc::Algorithm algo;  // copy, so the host keeps a stable pointer
+struct Star : test::CcStar {
   // Per flow, from the frames themselves: highest payload byte sent, cumulative ACK received.
   std::map<std::uint32_t, std::uint64_t> sent, acked;
 };
 
+test::CcStarSpec star_spec(int n, TimeNs tau) {
+  test::CcStarSpec spec;
+  spec.senders = n;
+  spec.rate = kRate;
+  spec.link_delay = kLinkDelay;
+  spec.payload = kPayload;
+  spec.tau = tau;
+  return spec;
+}
+
 std::unique_ptr<Star> make_star(int n, const std::string& cc_name, TimeNs tau, double beta) {
   auto s = std::make_unique<Star>();
-  const cc::Algorithm* a = cc::Registry::global().find(cc_name);
-  EXPECT_NE(a, nullptr) << cc_name;
-  s->algo = *a;
-  cc::ParamValues resolved;
-  const auto err = cc::resolve_params(s->algo, {{"beta", beta}}, resolved);
-  EXPECT_FALSE(err.has_value()) << *err;
-  for (int i = 0; i <= n; ++i) {
-    transport::HostConfig h;
-    h.node_index = static_cast<std::uint32_t>(i);
-    h.link_rate = kRate;
-    h.payload_bytes = kPayload;
-    h.rto = 2 * kNsPerMs;
-    h.rto_max = 20 * kNsPerMs;
-    h.int_enabled = s->algo.needs_int;
-    h.ecn_capable = false;
-    h.verify_payload = false;
-    h.algorithm = &s->algo;
-    h.cc_params = resolved;
-    h.base_rtt = tau;
-    auto node = std::make_unique<test::HostNode>(h);
-    s->hosts.push_back(node.get());
-    s->net.add_node(std::move(node));
-  }
-  sw::SwitchConfig c;
-  c.node_index = 1000;
-  c.buffer_bytes = 4u << 20;  // >= (N-1) BDP for the line-rate start (455 KB at N = 8)
-  c.ecn_enabled = false;
-  c.int_enabled = true;
-  c.ports.assign(static_cast<std::size_t>(n) + 1, sw::PortConfig{kRate, {}, kLinkDelay, true});
-  auto swn = std::make_unique<test::SwitchNode>(c);
-  s->sw = swn.get();
-  const std::size_t sw_id = s->net.add_node(std::move(swn));
-  const test::LinkSpec link{kRate, kLinkDelay, {}};
-  for (int i = 0; i <= n; ++i) {
-    s->net.connect(static_cast<std::size_t>(i), 0, sw_id, static_cast<std::size_t>(i), link, link);
-    s->sw->sw().add_route(wire::node_ip(static_cast<std::uint32_t>(i)),
-                          {static_cast<sw::PortId>(i)});
-  }
-  s->sw->attach(s->net, sw_id);
+  test::build_cc_star(*s, star_spec(n, tau), cc_name, {{"beta", beta}});
   Star* raw = s.get();
   const auto senders = static_cast<std::size_t>(n);
   s->net.on_departure = [raw, senders](TimeNs, std::size_t node, std::size_t,
@@ -106,14 +72,7 @@ std::unique_ptr<Star> make_star(int n, const std::string& cc_name, TimeNs tau, d
 // The loop's unloaded RTT: one 1-packet flow through the same topology, first byte sent to
 // ACK received.
 TimeNs measure_unloaded_rtt(const std::string& cc_name) {
-  auto s = make_star(1, cc_name, 20 * kNsPerUs, 1000);
-  TimeNs rtt = 0;
-  s->hosts[0]->host().on_flow_complete = [&](const transport::FlowRecord& r) {
-    rtt = r.end_ns - r.start_ns;
-  };
-  s->hosts[0]->host().start_flow(0, {1, 1, kPayload});
-  s->net.run(kNsPerMs);
-  return rtt;
+  return test::cc_star_unloaded_rtt(star_spec(1, 0), cc_name, {{"beta", 1000}});
 }
 
 // Diagnostics (PTCP_CLOSED_LOOP_TRACE=1): a separate run of the same loop printing, every
