@@ -54,6 +54,42 @@ std::uint64_t join_sums(std::uint64_t head, std::size_t head_bytes, std::uint64_
   return wire::checksum_combine(head, (head_bytes & 1) != 0 ? wire::checksum_shift_odd(rest) : rest);
 }
 
+// The vector loops' expected stream: 8 consecutive words as four 16-byte vectors, advanced 8
+// words per step.
+struct WordLanes {
+  explicit WordLanes(std::uint64_t word) {
+    const wire::U64x2 two = {2 * kStep, 2 * kStep};
+    w0 = wire::U64x2{word, word + kStep};
+    w1 = w0 + two;
+    w2 = w1 + two;
+    w3 = w2 + two;
+  }
+  void advance() {
+    const wire::U64x2 eight = {8 * kStep, 8 * kStep};
+    w0 += eight;
+    w1 += eight;
+    w2 += eight;
+    w3 += eight;
+  }
+  std::uint64_t next_word() const { return w0[0]; }
+  wire::U64x2 w0, w1, w2, w3;
+};
+
+// Four independent checksum accumulators (no carry chain from one vector to the next).
+struct SumLanes {
+  void add(wire::U64x2 a, wire::U64x2 b, wire::U64x2 c, wire::U64x2 d) {
+    s0 = wire::checksum_add_u64x2(s0, a);
+    s1 = wire::checksum_add_u64x2(s1, b);
+    s2 = wire::checksum_add_u64x2(s2, c);
+    s3 = wire::checksum_add_u64x2(s3, d);
+  }
+  std::uint64_t fold() const {
+    return wire::checksum_from_u64x2(s0) + wire::checksum_from_u64x2(s1) +
+           wire::checksum_from_u64x2(s2) + wire::checksum_from_u64x2(s3);
+  }
+  wire::U64x2 s0{}, s1{}, s2{}, s3{};
+};
+
 // The body: whole stream words starting at `word`, `n` a multiple of 8. With kSum, returns the
 // running checksum sum of the bytes written (native loads of them are the little-endian words).
 template <bool kSum>
@@ -61,33 +97,18 @@ std::uint64_t fill_words(std::uint64_t word, std::uint8_t* dst, std::size_t n) {
   std::size_t i = 0;
   std::uint64_t sum = 0;
   if constexpr (kVectorPath) {
-    // Four 16-byte vectors of consecutive words per step (independent chains).
-    wire::U64x2 w0 = {word, word + kStep};
-    const wire::U64x2 two = {2 * kStep, 2 * kStep};
-    wire::U64x2 w1 = w0 + two, w2 = w1 + two, w3 = w2 + two;
-    const wire::U64x2 eight = {8 * kStep, 8 * kStep};
-    wire::U64x2 s0{}, s1{}, s2{}, s3{};
+    WordLanes w(word);
+    SumLanes sums;
     for (; i + 64 <= n; i += 64) {
-      wire::store_u64x2(dst + i, w0);
-      wire::store_u64x2(dst + i + 16, w1);
-      wire::store_u64x2(dst + i + 32, w2);
-      wire::store_u64x2(dst + i + 48, w3);
-      if constexpr (kSum) {
-        s0 = wire::checksum_add_u64x2(s0, w0);
-        s1 = wire::checksum_add_u64x2(s1, w1);
-        s2 = wire::checksum_add_u64x2(s2, w2);
-        s3 = wire::checksum_add_u64x2(s3, w3);
-      }
-      w0 += eight;
-      w1 += eight;
-      w2 += eight;
-      w3 += eight;
+      wire::store_u64x2(dst + i, w.w0);
+      wire::store_u64x2(dst + i + 16, w.w1);
+      wire::store_u64x2(dst + i + 32, w.w2);
+      wire::store_u64x2(dst + i + 48, w.w3);
+      if constexpr (kSum) sums.add(w.w0, w.w1, w.w2, w.w3);
+      w.advance();
     }
-    word = w0[0];
-    if constexpr (kSum) {
-      sum = wire::checksum_from_u64x2(s0) + wire::checksum_from_u64x2(s1) +
-            wire::checksum_from_u64x2(s2) + wire::checksum_from_u64x2(s3);
-    }
+    word = w.next_word();
+    if constexpr (kSum) sum = sums.fold();
   }
   for (; i < n; i += 8, word += kStep) {
     const std::uint64_t le = to_le(word);
@@ -124,34 +145,21 @@ std::uint64_t verify_words(std::uint64_t word, const std::uint8_t* src, std::siz
   std::size_t i = 0;
   std::uint64_t sum = 0;
   if constexpr (kVectorPath) {
-    wire::U64x2 w0 = {word, word + kStep};
-    const wire::U64x2 two = {2 * kStep, 2 * kStep};
-    wire::U64x2 w1 = w0 + two, w2 = w1 + two, w3 = w2 + two;
-    const wire::U64x2 eight = {8 * kStep, 8 * kStep};
-    wire::U64x2 s0{}, s1{}, s2{}, s3{}, d{};
+    WordLanes w(word);
+    SumLanes sums;
+    wire::U64x2 d{};
     for (; i + 64 <= n; i += 64) {
       const wire::U64x2 g0 = wire::load_u64x2(src + i);
       const wire::U64x2 g1 = wire::load_u64x2(src + i + 16);
       const wire::U64x2 g2 = wire::load_u64x2(src + i + 32);
       const wire::U64x2 g3 = wire::load_u64x2(src + i + 48);
-      d |= (g0 ^ w0) | (g1 ^ w1) | (g2 ^ w2) | (g3 ^ w3);
-      if constexpr (kSum) {
-        s0 = wire::checksum_add_u64x2(s0, g0);
-        s1 = wire::checksum_add_u64x2(s1, g1);
-        s2 = wire::checksum_add_u64x2(s2, g2);
-        s3 = wire::checksum_add_u64x2(s3, g3);
-      }
-      w0 += eight;
-      w1 += eight;
-      w2 += eight;
-      w3 += eight;
+      d |= (g0 ^ w.w0) | (g1 ^ w.w1) | (g2 ^ w.w2) | (g3 ^ w.w3);
+      if constexpr (kSum) sums.add(g0, g1, g2, g3);
+      w.advance();
     }
-    word = w0[0];
+    word = w.next_word();
     diff |= d[0] | d[1];
-    if constexpr (kSum) {
-      sum = wire::checksum_from_u64x2(s0) + wire::checksum_from_u64x2(s1) +
-            wire::checksum_from_u64x2(s2) + wire::checksum_from_u64x2(s3);
-    }
+    if constexpr (kSum) sum = sums.fold();
   }
   for (; i < n; i += 8, word += kStep) {
     std::uint64_t got;
