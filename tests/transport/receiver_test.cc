@@ -9,18 +9,24 @@
 namespace ptcp::transport {
 namespace {
 
+// A DATA segment of flow 5 (the flow every test here receives).
+wire::Segment data_segment(std::uint64_t seq, std::uint16_t len, bool last = false) {
+  wire::Segment s;
+  s.type = wire::PacketType::kData;
+  s.flow_id = 5;
+  s.seq = seq;
+  s.payload_len = len;
+  s.flags = last ? wire::flags::kLast : 0;
+  return s;
+}
+
 struct Rx {
   ReceiverFlow flow;
   std::vector<std::uint8_t> buf = std::vector<std::uint8_t>(2000);
   explicit Rx(ReceiverParams p) : flow(5, p) {}
   RxReply data(TimeNs now, std::uint64_t seq, std::uint16_t len, bool last = false,
                bool ce = false) {
-    wire::Segment s;
-    s.type = wire::PacketType::kData;
-    s.flow_id = 5;
-    s.seq = seq;
-    s.payload_len = len;
-    s.flags = last ? wire::flags::kLast : 0;
+    const wire::Segment s = data_segment(seq, len, last);
     fill_payload(5, seq, buf.data(), len);
     return flow.on_data(now, s, buf.data(), ce);
   }
@@ -116,11 +122,7 @@ TEST(Receiver, NoCnpWhenDisabled) {
 
 TEST(Receiver, CorruptPayloadBytesAreCounted) {
   Rx rx(params());
-  wire::Segment s;
-  s.type = wire::PacketType::kData;
-  s.flow_id = 5;
-  s.seq = 0;
-  s.payload_len = 1000;
+  const wire::Segment s = data_segment(0, 1000);
   std::vector<std::uint8_t> buf(1000);
   fill_payload(5, 0, buf.data(), 1000);
   buf[10] ^= 0x10;
@@ -133,18 +135,14 @@ TEST(Receiver, CorruptPayloadBytesAreCounted) {
 // The host's fused pass hands over its error count: taken for delivered bytes only.
 TEST(Receiver, PrecountedErrorsCountOnlyWhenDelivered) {
   Rx rx(params());
-  wire::Segment s;
-  s.type = wire::PacketType::kData;
-  s.flow_id = 5;
-  s.seq = 0;
-  s.payload_len = 1000;
+  const wire::Segment s = data_segment(0, 1000);
   EXPECT_EQ(rx.flow.on_data_verified(0, s, 7, false).payload_errors, 7u);
   EXPECT_EQ(rx.flow.payload_errors(), 7u);
   const RxReply dup = rx.flow.on_data_verified(1, s, 5, false);  // a duplicate: not delivered
   EXPECT_TRUE(dup.duplicate);
   EXPECT_EQ(dup.payload_errors, 0u);
-  s.seq = 2000;  // beyond a hole: dropped
-  EXPECT_EQ(rx.flow.on_data_verified(2, s, 9, false).payload_errors, 0u);
+  const wire::Segment beyond_hole = data_segment(2000, 1000);  // dropped
+  EXPECT_EQ(rx.flow.on_data_verified(2, beyond_hole, 9, false).payload_errors, 0u);
   EXPECT_EQ(rx.flow.payload_errors(), 7u);
   EXPECT_EQ(rx.flow.rcv_nxt(), 1000u);
 }
@@ -153,10 +151,7 @@ TEST(Receiver, VerificationOffSkipsTheCheck) {
   ReceiverParams p = params();
   p.verify_payload = false;
   ReceiverFlow flow(5, p);
-  wire::Segment s;
-  s.type = wire::PacketType::kData;
-  s.flow_id = 5;
-  s.payload_len = 100;
+  const wire::Segment s = data_segment(0, 100);
   std::vector<std::uint8_t> junk(100, 0xab);
   EXPECT_EQ(flow.on_data(0, s, junk.data(), false).payload_errors, 0u);
   EXPECT_EQ(flow.rcv_nxt(), 100u);
