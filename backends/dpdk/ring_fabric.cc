@@ -10,6 +10,7 @@
 
 #include "backends/dpdk/eal.h"
 #include "backends/dpdk/port.h"
+#include "backends/dpdk/ring_link.h"
 
 namespace ptcp::dpdk {
 
@@ -57,8 +58,7 @@ RingFabric::RingFabric(const std::string& prefix, unsigned links, unsigned depth
       queues_.push_back(static_cast<std::uint16_t>(n));
     }
   } catch (...) {
-    for (std::uint16_t d : devices_) close_port(d);
-    for (rte_ring* r : rings_) rte_ring_free(r);
+    release();
     throw;
   }
 }
@@ -77,8 +77,14 @@ unsigned RingFabric::drain() {
 
 RingFabric::~RingFabric() {
   drain();
-  for (std::uint16_t d : devices_) close_port(d);
+  release();
+}
+
+void RingFabric::release() {
+  for (std::uint16_t d : devices_) close_ring_port(d);
+  devices_.clear();
   for (rte_ring* r : rings_) rte_ring_free(r);
+  rings_.clear();
 }
 
 }  // namespace ptcp::dpdk

@@ -25,7 +25,7 @@ class RingFabric {
   // `links` cables; ends are packed onto devices in order (link i: ends 2i and 2i+1).
   // Throws DpdkError when the process runs out of ethdev ports.
   RingFabric(const std::string& prefix, unsigned links, unsigned depth);
-  ~RingFabric();  // drains, closes the devices, frees the rings
+  ~RingFabric();  // drains, closes and unregisters the devices, frees the rings
   RingFabric(const RingFabric&) = delete;
   RingFabric& operator=(const RingFabric&) = delete;
 
@@ -37,6 +37,8 @@ class RingFabric {
   unsigned drain();  // frees mbufs left in the rings; returns how many
 
  private:
+  void release();  // closes and unregisters the devices, frees the rings
+
   std::vector<rte_ring*> rings_;  // link i: [2i] a->b, [2i+1] b->a
   std::vector<QueueRef> ends_;
   std::vector<std::uint16_t> devices_;

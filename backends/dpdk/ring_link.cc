@@ -1,10 +1,14 @@
 #include "backends/dpdk/ring_link.h"
 
+#include <rte_bus_vdev.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_eth_ring.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
+
+#include <array>
 
 #include "backends/dpdk/eal.h"
 #include "backends/dpdk/port.h"
@@ -31,6 +35,13 @@ std::uint16_t make_port(const std::string& name, rte_ring* rx, rte_ring* tx) {
 }
 }  // namespace
 
+void close_ring_port(std::uint16_t port) {
+  std::array<char, RTE_ETH_NAME_MAX_LEN> name{};
+  const bool named = rte_eth_dev_get_name_by_port(port, name.data()) == 0;
+  close_port(port);
+  if (named) rte_vdev_uninit(name.data());
+}
+
 RingLink::RingLink(const std::string& name, unsigned depth) : depth_(depth) {
   // rte_ring names are limited to RTE_RING_NAMESIZE (32): keep them short and unique.
   ab_ = make_ring(name + ">", depth);
@@ -53,8 +64,8 @@ unsigned RingLink::drain() {
 
 RingLink::~RingLink() {
   drain();
-  close_port(port_a_);
-  close_port(port_b_);
+  close_ring_port(port_a_);
+  close_ring_port(port_b_);
   rte_ring_free(ab_);
   rte_ring_free(ba_);
 }

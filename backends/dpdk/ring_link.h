@@ -10,12 +10,18 @@ struct rte_ring;
 
 namespace ptcp::dpdk {
 
+// Stops, closes and unregisters a device made by rte_eth_from_rings. Closing alone leaves its
+// vdev on the bus, so a later device of the same name (a second testbed in the process) would
+// be refused.
+void close_ring_port(std::uint16_t port);
+
 class RingLink {
  public:
-  // `name` must be unique in the process (it names the rings and the two devices);
+  // `name` must be unique among the live links of the process (it names the rings and the two
+  // devices; a destroyed link's name may be used again);
   // `depth` is each direction's ring size (power of two).
   RingLink(const std::string& name, unsigned depth);
-  ~RingLink();  // closes both ports and frees the rings (drained of mbufs first: see drain())
+  ~RingLink();  // closes and unregisters both ports, frees the rings (drained of mbufs first)
   RingLink(const RingLink&) = delete;
   RingLink& operator=(const RingLink&) = delete;
 

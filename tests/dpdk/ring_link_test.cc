@@ -9,6 +9,7 @@
 
 #include "backends/dpdk/mempool.h"
 #include "backends/dpdk/port.h"
+#include "backends/dpdk/ring_fabric.h"
 #include "dpdk/eal_environment.h"
 
 namespace ptcp::dpdk {
@@ -69,6 +70,27 @@ TEST(RingLink, FullRingRefusesRatherThanLoses) {
   EXPECT_EQ(sent, 63);
   rte_pktmbuf_free_bulk(out.data() + sent, 100u - sent);
   EXPECT_EQ(link.drain(), 63u);
+}
+
+// A virtual testbed builds its cables under fixed names; a second testbed in the same process
+// (a test binary running every case, a sweep driver) must get them again once the first is gone.
+TEST(RingLink, NamesAreFreeAgainOnceDestroyed) {
+  const std::uint16_t ports_before = rte_eth_dev_count_avail();
+  for (int round = 0; round < 3; ++round) {
+    RingLink link("t2", 64);
+    EXPECT_EQ(rte_eth_dev_count_avail(), ports_before + 2) << "round " << round;
+  }
+  EXPECT_EQ(rte_eth_dev_count_avail(), ports_before);
+}
+
+TEST(RingFabric, NamesAreFreeAgainOnceDestroyed) {
+  const std::uint16_t ports_before = rte_eth_dev_count_avail();
+  for (int round = 0; round < 3; ++round) {
+    RingFabric fabric("T", 20, 64);  // 40 ends: 3 devices (16 + 16 + 8 queue pairs)
+    EXPECT_EQ(fabric.devices().size(), 3u) << "round " << round;
+    EXPECT_EQ(rte_eth_dev_count_avail(), ports_before + 3) << "round " << round;
+  }
+  EXPECT_EQ(rte_eth_dev_count_avail(), ports_before);
 }
 
 TEST(PortSetup, ReportsDriverAndUnsupportedOffloadsStayOff) {
