@@ -8,6 +8,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "backends/dpdk/mbuf_reset.h"
 #include "wire/format.h"
 
 namespace ptcp::dpdk {
@@ -83,25 +84,6 @@ TimeNs HostNode::receive(TimeNs now, bool& got) {
   wake_ = now;  // a frame may have made an ACK or new data due
   return now;
 }
-
-namespace {
-// rte_pktmbuf_reset without its two stores to the mbuf's second cache line (next,
-// tx_offload): a raw mbuf from the pool already has next == NULL, nb_segs == 1 and refcnt 1
-// (rte_mbuf_raw_alloc's contract; rte_pktmbuf_free restores them), and tx_offload is read only
-// under TX offload flags, which ol_flags clears. The line was last touched by the lcore that
-// freed the mbuf, so writing it costs a cache-line transfer per frame for nothing.
-inline void reset_for_tx(rte_mbuf* m) {
-  m->pkt_len = 0;
-  m->vlan_tci = 0;
-  m->vlan_tci_outer = 0;
-  m->nb_segs = 1;
-  m->port = RTE_MBUF_PORT_INVALID;
-  m->ol_flags &= RTE_MBUF_F_EXTERNAL;
-  m->packet_type = 0;
-  rte_pktmbuf_reset_headroom(m);
-  m->data_len = 0;
-}
-}  // namespace
 
 rte_mbuf* HostNode::take_mbuf() {
   if (stock_next_ == stock_end_) {
