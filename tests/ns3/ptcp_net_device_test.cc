@@ -1,9 +1,11 @@
 // PtcpNetDevice + PtcpChannel: exact bytes, the core's link timing, pull semantics (no queue).
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <vector>
 
 #include "common/units.h"
+#include "faults/faults.h"
 #include "model/ptcp-channel.h"
 #include "model/ptcp-net-device.h"
 #include "ns3/node.h"
@@ -16,11 +18,10 @@ namespace {
 struct Recorder : FrameOwner {
   std::vector<TimeNs> rx_at, free_at;
   std::vector<std::vector<std::uint8_t>> frames;
-  void OnFrameReceived(std::uint32_t, const ns3::Packet& p) override {
+  void OnFrameReceived(std::uint32_t, FrameRef f) override {
     rx_at.push_back(NowNs());
-    std::vector<std::uint8_t> b(p.GetSize());
-    p.CopyData(b.data(), static_cast<std::uint32_t>(b.size()));
-    frames.push_back(std::move(b));
+    frames.emplace_back(f.Data(), f.Data() + f.len);
+    f.Free();
   }
   void OnTxFree(std::uint32_t) override { free_at.push_back(NowNs()); }
 };
@@ -88,7 +89,7 @@ TEST(PtcpNetDevice, RefusesWhileBusyAndPullsBackToBack) {
   struct Puller : FrameOwner {
     PtcpNetDevice* dev = nullptr;
     int* sent = nullptr;
-    void OnFrameReceived(std::uint32_t, const ns3::Packet&) override {}
+    void OnFrameReceived(std::uint32_t, FrameRef f) override { f.Free(); }
     void OnTxFree(std::uint32_t) override {
       if (*sent < 3) {
         dev->TransmitFrame(frame_of(1000, static_cast<std::uint8_t>(*sent)));
@@ -142,6 +143,118 @@ TEST(PtcpNetDevice, PlainNs3ReceiveCallbackGetsTheEtherType) {
   size = s_size;
   EXPECT_EQ(proto, 0x0800);
   EXPECT_EQ(size, 64u);
+  // Send() copied the Packet into a buffer of a's pool; b handed it up as a Packet and freed it.
+  EXPECT_EQ(l.a->Pool().Capacity(), 64u);
+  EXPECT_EQ(l.a->Pool().InUse(), 0u);
+  ns3::Simulator::Destroy();
+}
+
+// Keeps what arrives without freeing it, to look at the buffer itself.
+struct Holder : FrameOwner {
+  std::vector<FrameRef> frames;
+  void OnFrameReceived(std::uint32_t, FrameRef f) override { frames.push_back(f); }
+  void OnTxFree(std::uint32_t) override {}
+};
+
+// A 1000-byte frame with an IPv4 EtherType (so the fault injector finds bytes to corrupt).
+FrameRef pool_frame(BufferPool& pool, std::uint8_t seed) {
+  const FrameRef f{&pool, pool.Alloc(), 1000};
+  for (std::uint32_t i = 0; i < f.len; ++i) f.Data()[i] = static_cast<std::uint8_t>(seed + i * 7);
+  f.Data()[12] = 0x08;
+  f.Data()[13] = 0x00;
+  f.Data()[wire::kTransportOffset + 2] = 0;  // no INT flag
+  return f;
+}
+
+TEST(PtcpNetDevice, AFrameArrivesInTheBufferItWasSentIn) {
+  Link l(gbps(25), 100);
+  auto pool = std::make_shared<BufferPool>(1500);
+  l.a->SetPool(pool);
+  l.b->SetPool(pool);
+  Holder hb;
+  l.b->SetOwner(&hb, 0);
+  FrameRef sent;
+  std::vector<std::uint8_t> original;
+  ns3::Simulator::Schedule(ns3::Seconds(0), [&] {
+    sent = pool_frame(*pool, 5);
+    original.assign(sent.Data(), sent.Data() + sent.len);
+    EXPECT_TRUE(l.a->TransmitFrame(sent));
+    // Busy: a refused frame is the device's to free.
+    EXPECT_FALSE(l.a->TransmitFrame(pool_frame(*pool, 6)));
+    EXPECT_EQ(pool->InUse(), 1u);
+  });
+  ns3::Simulator::Run();
+  ASSERT_EQ(hb.frames.size(), 1u);
+  const FrameRef got = hb.frames[0];
+  EXPECT_EQ(got.pool, pool.get());
+  EXPECT_EQ(got.index, sent.index);  // the handle travelled, not a copy
+  EXPECT_EQ(got.len, 1000u);
+  EXPECT_EQ(std::vector<std::uint8_t>(got.Data(), got.Data() + got.len), original);
+  EXPECT_EQ(pool->Capacity(), 64u);  // one slab: nothing else was allocated on the way
+  got.Free();
+  EXPECT_EQ(pool->InUse(), 0u);
+  ns3::Simulator::Destroy();
+}
+
+TEST(PtcpNetDevice, ADuplicateIsTheUnalteredFrameInItsOwnBufferACorruptOneHasOneByteFlipped) {
+  Link l(gbps(25), 100);
+  auto pool = std::make_shared<BufferPool>(1500);
+  l.a->SetPool(pool);
+  faults::FaultSpec spec;
+  spec.duplicate = 1.0;
+  spec.corrupt = 1.0;
+  l.a->SetFaults(spec, 42);
+  Holder hb;
+  l.b->SetOwner(&hb, 0);
+  std::vector<std::uint8_t> original;
+  ns3::Simulator::Schedule(ns3::Seconds(0), [&] {
+    const FrameRef f = pool_frame(*pool, 11);
+    original.assign(f.Data(), f.Data() + f.len);
+    l.a->TransmitFrame(f);
+  });
+  ns3::Simulator::Run();
+  ASSERT_EQ(hb.frames.size(), 2u);
+  EXPECT_NE(hb.frames[0].index, hb.frames[1].index);
+  const std::vector<std::uint8_t> first(hb.frames[0].Data(), hb.frames[0].Data() + 1000);
+  const std::vector<std::uint8_t> second(hb.frames[1].Data(), hb.frames[1].Data() + 1000);
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < original.size(); ++i) differing += first[i] != original[i];
+  EXPECT_EQ(differing, 1u);  // the delivered frame: corrupted in place
+  EXPECT_EQ(second, original);  // the duplicate: as sent
+  ASSERT_NE(l.a->FaultCounters(), nullptr);
+  EXPECT_EQ(l.a->FaultCounters()->duplicated, 1u);
+  EXPECT_EQ(l.a->FaultCounters()->corrupted, 1u);
+  for (const FrameRef& f : hb.frames) f.Free();
+  EXPECT_EQ(pool->InUse(), 0u);
+  ns3::Simulator::Destroy();
+}
+
+TEST(PtcpNetDevice, ALostFrameGoesBackToThePool) {
+  Link l(gbps(25), 100);
+  auto pool = std::make_shared<BufferPool>(1500);
+  l.a->SetPool(pool);
+  faults::FaultSpec spec;
+  spec.loss = 1.0;
+  l.a->SetFaults(spec, 1);
+  Holder hb;
+  l.b->SetOwner(&hb, 0);
+  ns3::Simulator::Schedule(ns3::Seconds(0), [&] { l.a->TransmitFrame(pool_frame(*pool, 1)); });
+  ns3::Simulator::Run();
+  EXPECT_TRUE(hb.frames.empty());
+  EXPECT_EQ(l.a->FaultCounters()->lost_random, 1u);
+  EXPECT_EQ(pool->InUse(), 0u);
+  ns3::Simulator::Destroy();
+}
+
+TEST(PtcpNetDevice, SendRefusesAPacketLargerThanAPoolBuffer) {
+  Link l(gbps(25), 100);
+  l.a->SetPool(std::make_shared<BufferPool>(1500));
+  ns3::Simulator::Schedule(ns3::Seconds(0), [&] {
+    EXPECT_FALSE(l.a->Send(ns3::Create<ns3::Packet>(1501), l.b->GetBroadcast(), 0x0800));
+  });
+  ns3::Simulator::Run();
+  EXPECT_EQ(l.a->Counters().oversized, 1u);
+  EXPECT_EQ(l.a->Counters().tx_frames, 0u);
   ns3::Simulator::Destroy();
 }
 

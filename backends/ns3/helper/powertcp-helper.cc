@@ -10,7 +10,8 @@
 
 namespace ptcp::ns3sim {
 
-PowertcpHelper::PowertcpHelper() = default;
+PowertcpHelper::PowertcpHelper()
+    : pool_(std::make_shared<BufferPool>(wire::kMinEthFrame)) {}
 PowertcpHelper::~PowertcpHelper() {
   FlushPcaps();
 }
@@ -23,6 +24,7 @@ std::pair<ns3::Ptr<PtcpNetDevice>, ns3::Ptr<PtcpNetDevice>> PowertcpHelper::Link
   for (int side = 0; side < 2; ++side) {
     auto dev = ns3::CreateObject<PtcpNetDevice>();
     dev->SetRate(rate);
+    dev->SetPool(pool_);
     dev->SetAddress(ns3::Mac48Address::Allocate());
     (side == 0 ? a : b)->AddDevice(dev);
     dev->Attach(ch);
@@ -54,13 +56,10 @@ SwitchNode& PowertcpHelper::InstallSwitch(std::vector<ns3::Ptr<PtcpNetDevice>> d
   }
   for (auto& pc : cfg.ports) pc.paced = false;
   if (cfg.node_index == 0) cfg.node_index = next_switch_index_++;
-  const std::size_t max_frame = cfg.pfc.mtu + wire::kEthLen;
   auto s = std::make_unique<sw::Switch>(std::move(cfg));
-  // Switches with the same frame size share one pool (SwitchNode: warmer buffers).
-  const std::size_t buffer_bytes = std::max<std::size_t>(max_frame, wire::kMinEthFrame);
-  std::shared_ptr<BufferPool>& pool = pools_[buffer_bytes];
-  if (!pool) pool = std::make_shared<BufferPool>(buffer_bytes);
-  switches_.push_back(std::make_unique<SwitchNode>(std::move(s), std::move(devices), pool));
+  // The network's one pool (SwitchNode sizes it): arrivals from our hosts and switches are
+  // queued in the buffer they came in.
+  switches_.push_back(std::make_unique<SwitchNode>(std::move(s), std::move(devices), pool_));
   return *switches_.back();
 }
 

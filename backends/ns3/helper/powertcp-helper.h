@@ -12,6 +12,8 @@
 //
 // Hosts and switches are plain ns3::Nodes with PtcpNetDevices: no IP stack on the data path.
 // The core does transport, congestion control and switching; ns-3 does time and the wires.
+// Every device, host and switch of one helper shares one frame pool (FramePool()): a frame
+// stays in the buffer its sender wrote it into until its receiver frees it.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +42,8 @@ class PowertcpHelper {
   PowertcpHelper(const PowertcpHelper&) = delete;
   PowertcpHelper& operator=(const PowertcpHelper&) = delete;
 
-  // A full-duplex link: a device on each node, joined by a channel of one-way `delay` (ns).
+  // A full-duplex link: a device on each node, joined by a channel of one-way `delay` (ns),
+  // both devices on this helper's frame pool.
   std::pair<ns3::Ptr<PtcpNetDevice>, ns3::Ptr<PtcpNetDevice>> Link(ns3::Ptr<ns3::Node> a,
                                                                    ns3::Ptr<ns3::Node> b,
                                                                    BitsPerSec rate, TimeNs delay);
@@ -70,10 +73,13 @@ class PowertcpHelper {
   HostNode& Host(std::uint32_t index) { return *hosts_[index]; }
   std::size_t SwitchCount() const { return switches_.size(); }
   SwitchNode& Switch(std::size_t i) { return *switches_[i]; }
+  // The network's frame buffers: after a run that drained, every one is back (InUse() == 0).
+  const BufferPool& FramePool() const { return *pool_; }
 
  private:
   std::vector<std::unique_ptr<HostNode>> hosts_;
-  std::map<std::size_t, std::shared_ptr<BufferPool>> pools_;  // by buffer size, for switches_
+  // Sized by the nodes installed (their largest frame) before the first frame is written.
+  std::shared_ptr<BufferPool> pool_;
   std::vector<std::unique_ptr<SwitchNode>> switches_;
   std::vector<std::unique_ptr<PcapWriter>> pcaps_;
   std::uint32_t next_switch_index_ = 0x8000;  // switch MACs/INT ids apart from host indices

@@ -1,27 +1,14 @@
 #include "model/host-node.h"
 
-#include <array>
 #include <span>
 
 #include "ns3/simulator.h"
 
 namespace ptcp::ns3sim {
 
-namespace {
-// Room for the largest frame a host may write or receive (jumbo MTUs included).
-constexpr std::size_t kFrameBuffer = 16384;
-
-// One receive and one transmit buffer for every host (of this thread's simulation), not one
-// pair per host: they stay cached, where 1024 hosts' own buffers were 32 MB touched one frame
-// at a time. Safe because no frame outlives the call that fills it: received bytes are consumed
-// inside Host::on_frame, and written bytes are copied into an ns-3 Packet at once; devices
-// never deliver synchronously, so no other host runs inside those calls.
-thread_local std::array<std::uint8_t, kFrameBuffer> t_rx_buf;
-thread_local std::array<std::uint8_t, kFrameBuffer> t_tx_buf;
-}  // namespace
-
 HostNode::HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice> device)
     : host_(std::move(host)), device_(device) {
+  device_->Pool().EnsureBufferBytes(host_->max_frame_len());
   device_->SetOwner(this, 0);
 }
 
@@ -52,14 +39,9 @@ void HostNode::ScheduleStop(TimeNs at, std::uint32_t flow_id) {
                                       NsTime(at - NowNs()), &HostNode::StopFlow, this, flow_id);
 }
 
-void HostNode::OnFrameReceived(std::uint32_t /*port*/, const ns3::Packet& frame) {
-  const std::uint32_t len = frame.GetSize();
-  if (len > kFrameBuffer) {
-    ++counters_.oversized;
-    return;
-  }
-  frame.CopyData(t_rx_buf.data(), len);
-  host_->on_frame(NowNs(), std::span<const std::uint8_t>(t_rx_buf.data(), len));
+void HostNode::OnFrameReceived(std::uint32_t /*port*/, FrameRef frame) {
+  host_->on_frame(NowNs(), std::span<const std::uint8_t>(frame.Data(), frame.len));
+  frame.Free();
   Pump();
 }
 
@@ -70,11 +52,16 @@ void HostNode::OnTxFree(std::uint32_t /*port*/) { Pump(); }
 void HostNode::Pump() {
   if (device_->IsBusy()) return;  // OnTxFree will pump; timers run then (next_frame runs them)
   const TimeNs now = NowNs();
-  const std::size_t n = host_->next_frame(now, t_tx_buf);
+  // The frame is written once, into the buffer it travels in. Freeing an unused one is a push
+  // back onto the pool's free list, and the next Alloc() returns the same (cached) buffer.
+  BufferPool& pool = device_->Pool();
+  const FrameRef frame{&pool, pool.Alloc(), 0};
+  const std::size_t n = host_->next_frame(now, std::span(frame.Data(), pool.BufferBytes()));
   if (n > 0) {
-    device_->TransmitFrame(ns3::Create<ns3::Packet>(t_tx_buf.data(), static_cast<std::uint32_t>(n)));
+    device_->TransmitFrame(FrameRef{frame.pool, frame.index, static_cast<std::uint32_t>(n)});
     return;
   }
+  frame.Free();
   ArmWakeup(host_->next_wakeup(), now);
 }
 

@@ -1,6 +1,8 @@
-// Glue between one PtcpNetDevice and a core transport::Host: received frames go to on_frame(),
-// the device pulls next_frame() whenever its wire is free, and the host's timers become one
-// ns-3 event at next_wakeup() (moved only when the wakeup moves earlier, so no event storms).
+// Glue between one PtcpNetDevice and a core transport::Host: received frames go to on_frame()
+// straight from their pool buffer (then freed), the device pulls next_frame() whenever its wire
+// is free (written straight into a buffer of the device's pool, which travels as it is), and
+// the host's timers become one ns-3 event at next_wakeup() (moved only when the wakeup moves
+// earlier, so no event storms).
 // Lifetime: pending events point at this object; destroy it after Simulator::Destroy().
 #pragma once
 
@@ -17,12 +19,12 @@ namespace ptcp::ns3sim {
 struct HostNodeCounters {
   std::uint64_t wakeups = 0;        // wakeup events that ran
   std::uint64_t early_wakeups = 0;  // ...and found nothing to send
-  std::uint64_t oversized = 0;      // received frames larger than our receive buffer (dropped)
 };
 
 class HostNode : public FrameOwner {
  public:
-  // The device must already be attached to its channel.
+  // The device must already be attached to its channel. Raises the device pool's buffer size
+  // to the host's largest frame (std::logic_error if the pool is already in use and smaller).
   HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice> device);
   ~HostNode() override;
   HostNode(const HostNode&) = delete;
@@ -43,7 +45,7 @@ class HostNode : public FrameOwner {
   ns3::Ptr<PtcpNetDevice> Device() const { return device_; }
   const HostNodeCounters& Counters() const { return counters_; }
 
-  void OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) override;
+  void OnFrameReceived(std::uint32_t port, FrameRef frame) override;
   void OnTxFree(std::uint32_t port) override;
 
  private:

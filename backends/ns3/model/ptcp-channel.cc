@@ -34,10 +34,12 @@ ns3::Ptr<PtcpNetDevice> PtcpChannel::Peer(const PtcpNetDevice* of) const {
   return ends_[0] == of ? ends_[1] : ends_[0];
 }
 
-void PtcpChannel::Transmit(ns3::Ptr<ns3::Packet> frame, const PtcpNetDevice* from,
-                           TimeNs tx_time) {
+void PtcpChannel::Transmit(FrameRef frame, const PtcpNetDevice* from, TimeNs tx_time) {
   const ns3::Ptr<PtcpNetDevice> peer = Peer(from);
-  if (!peer) return;  // an unconnected end: the frame is lost, as on a cable to nowhere
+  if (!peer) {  // an unconnected end: the frame is lost, as on a cable to nowhere
+    frame.Free();
+    return;
+  }
   const ns3::Time at = NsTime(tx_time + delay_);
   if (const ns3::Ptr<ns3::Node> node = peer->GetNode()) {
     ns3::Simulator::ScheduleWithContext(node->GetId(), at, &PtcpNetDevice::Receive, peer, frame);

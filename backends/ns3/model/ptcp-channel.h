@@ -1,13 +1,14 @@
 // The wire between two PtcpNetDevices: a fixed one-way propagation delay. The sender's device
 // accounts for serialization; the channel delivers the frame to the peer txTime + delay later.
+// Frames travel as FrameRefs (a pool buffer), not ns-3 Packets: nothing is copied on the way.
 #pragma once
 
 #include <array>
 #include <cstddef>
 
 #include "common/units.h"
+#include "model/buffer-pool.h"
 #include "ns3/channel.h"
-#include "ns3/packet.h"
 #include "ns3/ptr.h"
 
 namespace ptcp::ns3sim {
@@ -23,8 +24,9 @@ class PtcpChannel : public ns3::Channel {
   TimeNs GetDelay() const { return delay_; }
   // Returns false when both ends are already taken.
   bool Attach(ns3::Ptr<PtcpNetDevice> device);
-  // Delivers `frame` to the device at the other end of `from` after tx_time + delay.
-  void Transmit(ns3::Ptr<ns3::Packet> frame, const PtcpNetDevice* from, TimeNs tx_time);
+  // Delivers `frame` to the device at the other end of `from` after tx_time + delay (and frees
+  // it when that end is not connected).
+  void Transmit(FrameRef frame, const PtcpNetDevice* from, TimeNs tx_time);
   ns3::Ptr<PtcpNetDevice> Peer(const PtcpNetDevice* of) const;
 
   std::size_t GetNDevices() const override;

@@ -1,5 +1,6 @@
 #include "model/ptcp-net-device.h"
 
+#include <algorithm>
 #include <array>
 
 #include "model/pcap-writer.h"
@@ -15,11 +16,8 @@ NS_LOG_COMPONENT_DEFINE("PtcpNetDevice");
 NS_OBJECT_ENSURE_REGISTERED(PtcpNetDevice);
 
 namespace {
-// Copies a frame's bytes for capture (only on ports being captured).
-void capture(PcapWriter* pcap, const ns3::Packet& frame) {
-  std::array<std::uint8_t, 16384> buf{};
-  const std::uint32_t n = frame.CopyData(buf.data(), buf.size());
-  pcap->Write(NowNs(), std::span<const std::uint8_t>(buf.data(), n), frame.GetSize());
+void capture(PcapWriter* pcap, const FrameRef& frame) {
+  pcap->Write(NowNs(), frame.Bytes(), frame.len);
 }
 }  // namespace
 
@@ -64,33 +62,55 @@ ns3::Ptr<PtcpNetDevice> PtcpNetDevice::GetPeer() const {
   return channel_ ? channel_->Peer(this) : nullptr;
 }
 
+BufferPool& PtcpNetDevice::Pool() {
+  if (!pool_) pool_ = std::make_shared<BufferPool>(kDefaultPoolBufferBytes);
+  return *pool_;
+}
+
 bool PtcpNetDevice::TransmitFrame(ns3::Ptr<ns3::Packet> frame) {
-  if (busy_ || !channel_ || rate_ == 0) {
+  BufferPool& pool = Pool();
+  const std::uint32_t len = frame->GetSize();
+  if (len > pool.BufferBytes()) {
+    ++counters_.oversized;
+    return false;
+  }
+  if (busy_ || !channel_ || rate_ == 0) {  // refuse before copying
     ++counters_.refused;
     return false;
   }
-  const std::uint32_t len = frame->GetSize();
+  const FrameRef f{&pool, pool.Alloc(), len};
+  frame->CopyData(f.Data(), len);
+  return TransmitFrame(f);
+}
+
+bool PtcpNetDevice::TransmitFrame(FrameRef frame) {
+  if (busy_ || !channel_ || rate_ == 0) {
+    ++counters_.refused;
+    frame.Free();
+    return false;
+  }
+  const std::uint32_t len = frame.len;
   const std::size_t wire = wire::wire_bytes(len);
   const TimeNs tx_time = serialization_ns(wire, rate_);
   busy_ = true;
   ++counters_.tx_frames;
   counters_.tx_bytes += len;
   counters_.tx_wire_bytes += wire;
-  if (pcap_ != nullptr) capture(pcap_, *frame);
+  if (pcap_ != nullptr) capture(pcap_, frame);
   if (!faults_) {
     channel_->Transmit(frame, this, tx_time);
   } else {
-    fault_buf_.resize(len);
-    frame->CopyData(fault_buf_.data(), len);
-    const faults::Verdict v = faults_->judge(NowNs(), fault_buf_, tx_time);
-    if (v.delivered()) {
-      ns3::Ptr<ns3::Packet> sent = frame;
-      if (v.corrupted()) {
-        faults::Injector::apply(v, fault_buf_);
-        sent = ns3::Create<ns3::Packet>(fault_buf_.data(), len);
-      }
-      channel_->Transmit(sent, this, tx_time + v.extra_delay);
-      if (v.duplicate) channel_->Transmit(frame->Copy(), this, tx_time + v.extra_delay);
+    const faults::Verdict v = faults_->judge(NowNs(), frame.Bytes(), tx_time);
+    if (!v.delivered()) {
+      frame.Free();
+    } else {
+      // The duplicate is the unaltered frame in a buffer of its own: taken before corrupting
+      // the original in place.
+      std::optional<FrameRef> dup;
+      if (v.duplicate) dup = CopyFrame(frame, *frame.pool);
+      if (v.corrupted()) faults::Injector::apply(v, frame.Bytes());
+      channel_->Transmit(frame, this, tx_time + v.extra_delay);
+      if (dup) channel_->Transmit(*dup, this, tx_time + v.extra_delay);
     }
   }
   ns3::Simulator::Schedule(NsTime(tx_time), &PtcpNetDevice::TransmitComplete, this);
@@ -106,17 +126,21 @@ void PtcpNetDevice::TransmitComplete() {
   if (owner_ != nullptr) owner_->OnTxFree(port_);
 }
 
-void PtcpNetDevice::Receive(ns3::Ptr<ns3::Packet> frame) {
+void PtcpNetDevice::Receive(FrameRef frame) {
   ++counters_.rx_frames;
-  counters_.rx_bytes += frame->GetSize();
-  if (pcap_ != nullptr) capture(pcap_, *frame);
+  counters_.rx_bytes += frame.len;
+  if (pcap_ != nullptr) capture(pcap_, frame);
   if (owner_ != nullptr) {
-    owner_->OnFrameReceived(port_, *frame);
+    owner_->OnFrameReceived(port_, frame);
     return;
   }
-  // A plain ns-3 user: hand the whole frame up with its EtherType as the protocol.
+  // A plain ns-3 user: hand the whole frame up as a Packet with its EtherType as the protocol.
+  const ns3::Ptr<ns3::Packet> packet = ns3::Create<ns3::Packet>(frame.Data(), frame.len);
   std::array<std::uint8_t, wire::kEthLen> eth{};
-  if (frame->CopyData(eth.data(), eth.size()) < eth.size()) return;
+  const bool whole_header = frame.len >= eth.size();
+  if (whole_header) std::copy_n(frame.Data(), eth.size(), eth.begin());
+  frame.Free();
+  if (!whole_header) return;
   const auto proto = static_cast<std::uint16_t>((eth[12] << 8) | eth[13]);
   ns3::Mac48Address src;
   src.CopyFrom(eth.data() + 6);
@@ -126,9 +150,9 @@ void PtcpNetDevice::Receive(ns3::Ptr<ns3::Packet> frame) {
     const auto type = dst == address_ ? ns3::NetDevice::PACKET_HOST
                       : dst.IsBroadcast() ? ns3::NetDevice::PACKET_BROADCAST
                                           : ns3::NetDevice::PACKET_OTHERHOST;
-    promisc_cb_(this, frame, proto, src, dst, type);
+    promisc_cb_(this, packet, proto, src, dst, type);
   }
-  if (!rx_cb_.IsNull()) rx_cb_(this, frame, proto, src);
+  if (!rx_cb_.IsNull()) rx_cb_(this, packet, proto, src);
 }
 
 ns3::Ptr<ns3::Channel> PtcpNetDevice::GetChannel() const { return channel_; }

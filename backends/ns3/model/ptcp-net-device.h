@@ -5,14 +5,20 @@
 // The device pulls: it never queues. When the wire becomes free it tells its FrameOwner
 // (OnTxFree), which hands it the next frame, so the queue that forms is the owner's (the core
 // switch's or the core host's), the one INT reports.
+//
+// Frames are FrameRefs into a BufferPool (one per network, see buffer-pool.h), handed from owner
+// to device to channel to the peer's owner without a copy or an ns-3 Packet. The plain ns-3
+// interface still works: Send() copies a Packet into a pool buffer, and a device without an
+// owner hands received frames up as Packets.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
-#include <vector>
 
 #include "common/units.h"
 #include "faults/faults.h"
+#include "model/buffer-pool.h"
 #include "ns3/data-rate.h"
 #include "ns3/mac48-address.h"
 #include "ns3/net-device.h"
@@ -30,8 +36,9 @@ class PcapWriter;
 class FrameOwner {
  public:
   virtual ~FrameOwner() = default;
-  // A whole frame arrived on the device with index `port` of this owner.
-  virtual void OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) = 0;
+  // A whole frame arrived on the device with index `port` of this owner, which now holds it:
+  // it must Free() it (or pass it on to a device) once done.
+  virtual void OnFrameReceived(std::uint32_t port, FrameRef frame) = 0;
   // The wire of `port` is free: the owner may call TransmitFrame() now.
   virtual void OnTxFree(std::uint32_t port) = 0;
 };
@@ -40,7 +47,12 @@ struct DeviceCounters {
   std::uint64_t tx_frames = 0, tx_bytes = 0, tx_wire_bytes = 0;
   std::uint64_t rx_frames = 0, rx_bytes = 0;
   std::uint64_t refused = 0;  // Send()/TransmitFrame() while the wire was busy
+  std::uint64_t oversized = 0;  // Send() of a packet larger than a pool buffer (refused)
 };
+
+// Buffer size of the pool a device makes for itself when none was given (SetPool): room for any
+// frame a plain ns-3 user may Send(), jumbo frames included.
+inline constexpr std::size_t kDefaultPoolBufferBytes = 16384;
 
 class PtcpNetDevice : public ns3::NetDevice {
  public:
@@ -54,16 +66,24 @@ class PtcpNetDevice : public ns3::NetDevice {
   void SetOwner(FrameOwner* owner, std::uint32_t port);
   bool Attach(ns3::Ptr<PtcpChannel> channel);
   bool IsBusy() const { return busy_; }
-  // Puts a whole frame on the wire now. Returns false (and counts it) if the wire is busy.
+  // The pool this device's own frames come from (Send() copies, an owner's new frames). Devices
+  // of one network share one (PowertcpHelper::Link); without SetPool a device makes its own.
+  void SetPool(std::shared_ptr<BufferPool> pool) { pool_ = std::move(pool); }
+  BufferPool& Pool();
+  // Puts a whole frame on the wire now; the device takes it either way. Returns false (counts
+  // it, frees the frame) if the wire is busy.
+  bool TransmitFrame(FrameRef frame);
+  // The same for a frame in an ns-3 Packet: copied into a pool buffer (false if it is larger).
   bool TransmitFrame(ns3::Ptr<ns3::Packet> frame);
   // Called by the channel when the last bit of a frame has arrived.
-  void Receive(ns3::Ptr<ns3::Packet> frame);
+  void Receive(FrameRef frame);
   // Captures every frame sent or received on this device (nullptr stops).
   void SetPcap(PcapWriter* pcap) { pcap_ = pcap; }
   const DeviceCounters& Counters() const { return counters_; }
   // Link faults ([faults], core/faults) on the frames this device transmits: each frame is
   // judged as it goes on the wire; lost frames never arrive, held-back ones arrive later,
-  // duplicates arrive twice, corrupted ones with one byte flipped.
+  // duplicates arrive twice (the second copy in its own buffer, unaltered), corrupted ones with
+  // one byte flipped.
   void SetFaults(const faults::FaultSpec& spec, std::uint64_t seed);
   // nullptr when this direction has no faults.
   const faults::FaultCounters* FaultCounters() const {
@@ -120,7 +140,7 @@ class PtcpNetDevice : public ns3::NetDevice {
   PcapWriter* pcap_ = nullptr;
   DeviceCounters counters_;
   std::optional<faults::Injector> faults_;
-  std::vector<std::uint8_t> fault_buf_;  // the frame's bytes, for judging and corrupting
+  std::shared_ptr<BufferPool> pool_;
   ns3::NetDevice::ReceiveCallback rx_cb_;
   ns3::NetDevice::PromiscReceiveCallback promisc_cb_;
   ns3::TracedCallback<> link_change_;

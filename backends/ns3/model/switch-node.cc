@@ -1,5 +1,6 @@
 #include "model/switch-node.h"
 
+#include <algorithm>
 #include <span>
 #include <stdexcept>
 
@@ -18,6 +19,9 @@ SwitchNode::SwitchNode(std::unique_ptr<sw::Switch> sw,
                        std::shared_ptr<BufferPool> pool)
     : sw_(std::move(sw)), pool_owner_(std::move(pool)), pool_(*pool_owner_),
       pfc_buf_(wire::kPfcFrameLen) {
+  // pfc.mtu is the largest frame; one Ethernet header more of slack, as before.
+  pool_.EnsureBufferBytes(
+      std::max<std::size_t>(sw_->config().pfc.mtu + wire::kEthLen, wire::kPfcFrameLen));
   if (devices.size() != sw_->port_count()) {
     throw std::invalid_argument("SwitchNode: " + std::to_string(devices.size()) +
                                 " devices for a switch of " +
@@ -38,19 +42,22 @@ SwitchNode::~SwitchNode() {
   }
 }
 
-void SwitchNode::OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) {
-  const std::uint32_t len = frame.GetSize();
-  if (len > pool_.BufferBytes()) {
-    ++counters_.oversized;
-    return;
+void SwitchNode::OnFrameReceived(std::uint32_t port, FrameRef frame) {
+  if (frame.pool != &pool_) {  // a node outside our network (another pool): take a copy
+    if (frame.len > pool_.BufferBytes()) {
+      ++counters_.oversized;
+      frame.Free();
+      return;
+    }
+    const FrameRef copy = CopyFrame(frame, pool_);
+    frame.Free();
+    frame = copy;
   }
-  const std::size_t h = pool_.Alloc();
-  std::uint8_t* data = pool_.Data(h);
-  frame.CopyData(data, len);
+  const std::uint32_t h = frame.index;
   const TimeNs now = NowNs();
   const auto in_port = static_cast<sw::PortId>(port);
   sw::PortId egress = 0;
-  const sw::RxResult r = sw_->receive(now, in_port, std::span<std::uint8_t>(data, len), h, egress);
+  const sw::RxResult r = sw_->receive(now, in_port, frame.Bytes(), h, egress);
   switch (r) {
     case sw::RxResult::kEnqueued:
       // Only the egress that took the packet can have become ready; a busy one returns at once
@@ -80,13 +87,15 @@ void SwitchNode::TryTransmit(sw::PortId port) {
   const TimeNs now = NowNs();
   const std::size_t n = sw_->next_pfc_frame(port, now, pfc_buf_);
   if (n > 0) {
-    p.device->TransmitFrame(ns3::Create<ns3::Packet>(pfc_buf_.data(), static_cast<std::uint32_t>(n)));
+    // Written into pfc_buf_ first: this check runs on every transmit, a PFC frame rarely.
+    const FrameRef f{&pool_, pool_.Alloc(), static_cast<std::uint32_t>(n)};
+    std::copy_n(pfc_buf_.data(), n, f.Data());
+    p.device->TransmitFrame(f);
     return;
   }
   if (const std::optional<sw::Dequeued> d = sw_->dequeue(port, now)) {
-    ns3::Ptr<ns3::Packet> pkt = ns3::Create<ns3::Packet>(pool_.Data(d->handle), d->len);
-    pool_.Free(d->handle);
-    p.device->TransmitFrame(pkt);
+    // The buffer the frame arrived in, stamped in place, goes on the wire as it is.
+    p.device->TransmitFrame(FrameRef{&pool_, static_cast<std::uint32_t>(d->handle), d->len});
     return;
   }
   ArmTimer(port, sw_->next_departure(port), now);

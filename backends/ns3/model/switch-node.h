@@ -1,6 +1,8 @@
-// Glue between a set of PtcpNetDevices and a core sw::Switch. Arrivals are copied into pool
-// buffers and handed to receive(); each device pulls from the switch when its wire is free
-// (PFC frames first, then dequeue()), and a paused port gets one timer at next_departure().
+// Glue between a set of PtcpNetDevices and a core sw::Switch. An arrival's pool buffer goes to
+// receive() as it is (its index is the switch's handle; INT and ECN are written in place) and
+// the dequeued buffer goes back on the wire as it is: only frames from another pool are copied
+// into ours. Each device pulls from the switch when its wire is free (PFC frames first, then
+// dequeue()), and a paused port gets one timer at next_departure().
 // Switch ports are unpaced: the device does the serialization, with the core's link timing.
 // Lifetime: pending timers point at this object; destroy it after Simulator::Destroy().
 #pragma once
@@ -17,7 +19,7 @@
 namespace ptcp::ns3sim {
 
 struct SwitchNodeCounters {
-  std::uint64_t oversized = 0;  // arrivals larger than a pool buffer (dropped before the switch)
+  std::uint64_t oversized = 0;  // arrivals from another pool larger than ours (dropped)
   std::uint64_t dropped = 0;    // arrivals the switch refused (admission, malformed, no route)
   std::uint64_t timers = 0;     // departure timers that ran
 };
@@ -27,9 +29,9 @@ class SwitchNode : public FrameOwner {
   // devices[i] is port i of the switch; the switch's ports must be unpaced and as many.
   SwitchNode(std::unique_ptr<sw::Switch> sw, std::vector<ns3::Ptr<PtcpNetDevice>> devices,
              std::size_t max_frame_bytes);
-  // Queued frames live in `pool`, which other switches may share: one pool for a whole
-  // network reuses the buffer another switch just sent from (still cached) instead of one
-  // of this switch's own, cold since its last packet.
+  // Queued frames live in `pool`, which the network's hosts and other switches share: frames
+  // arriving from that pool are queued without a copy, and a new frame reuses the buffer
+  // another node just freed (still cached). Raises its buffer size to the switch's MTU frame.
   SwitchNode(std::unique_ptr<sw::Switch> sw, std::vector<ns3::Ptr<PtcpNetDevice>> devices,
              std::shared_ptr<BufferPool> pool);
   ~SwitchNode() override;
@@ -43,7 +45,7 @@ class SwitchNode : public FrameOwner {
   const SwitchNodeCounters& Counters() const { return counters_; }
   const BufferPool& Pool() const { return pool_; }
 
-  void OnFrameReceived(std::uint32_t port, const ns3::Packet& frame) override;
+  void OnFrameReceived(std::uint32_t port, FrameRef frame) override;
   void OnTxFree(std::uint32_t port) override;
 
  private:
