@@ -40,7 +40,7 @@ HostConfig validated(HostConfig c) {
   require(c.dupack_threshold > 0, "dupack_threshold must be >= 1");
   require(c.control_queue_capacity > 0, "control_queue_capacity must be >= 1");
   require(c.rto >= 0 && c.rto_max >= 0 && c.base_rtt >= 0 && c.cnp_interval >= 0 &&
-              c.nack_interval >= 0 && c.tail_nack_interval >= 0,
+              c.nack_interval >= 0 && c.tail_nack_interval >= 0 && c.pacing_slack >= 0,
           "times must be >= 0");
   if (c.rto == 0) c.rto = kNsPerMs;
   if (c.rto_max == 0) c.rto_max = 64 * c.rto;
@@ -79,6 +79,7 @@ struct Host::Impl {
     sender_params.rto_max = cfg.rto_max;
     sender_params.dupack_threshold = cfg.dupack_threshold;
     sender_params.base_rtt = cfg.base_rtt;
+    sender_params.pacing_slack = cfg.pacing_slack;
     receiver_params.ack_every = cfg.ack_every;
     receiver_params.nack_interval = cfg.nack_interval;
     receiver_params.cnp_interval = cfg.cnp_interval;

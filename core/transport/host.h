@@ -56,6 +56,11 @@ struct HostConfig {
   // freed, so a lost final ACK costs that interval, not the RTO (one extra ACK per flow).
   bool tail_nack = true;
   TimeNs tail_nack_interval = 0;
+  // Pacing slack (SenderParams::pacing_slack): a run-to-completion loop that serves a burst
+  // may send the departures it missed, up to this much time of them, back to back. 0 (the
+  // default; ns-3 calls on time): every departure is spaced from the call's `now`, so a loop
+  // that visits a flow once per iteration sends at most one of its frames per iteration.
+  TimeNs pacing_slack = 0;
   // Pending ACK/NACK/CNP/probe replies; more are dropped and counted (control_overflow).
   std::uint32_t control_queue_capacity = 1024;
 };

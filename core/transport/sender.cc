@@ -49,7 +49,9 @@ Emission SenderFlow::emit(TimeNs now) {
     const double wire = static_cast<double>(
         wire::wire_bytes(wire::frame_len(params_.int_enabled, e.len)));
     // Capped at 1 s so a CC reporting an absurdly small rate cannot overflow the clock.
-    pace_next_ = now + static_cast<TimeNs>(std::min(std::ceil(wire * 1e9 / rate), 1e9));
+    const TimeNs from =
+        params_.pacing_slack > 0 ? std::max(pace_next_, now - params_.pacing_slack) : now;
+    pace_next_ = from + static_cast<TimeNs>(std::min(std::ceil(wire * 1e9 / rate), 1e9));
   } else {
     pace_next_ = now;
   }

@@ -25,6 +25,11 @@ struct SenderParams {
   TimeNs rto_max = 64 * kNsPerMs; // cap of the exponential backoff
   std::uint32_t dupack_threshold = 3;
   TimeNs base_rtt = 0;            // fallback for the "one RTT" guard before any RTT sample
+  // Pacing measured from the ideal departure rather than the actual one, by up to this much:
+  // a caller that comes late (a busy-polling loop serving a burst) may send the departures it
+  // missed back to back, up to pacing_slack worth of them. 0: each departure is spaced from
+  // `now` (a late caller loses the time), as an event-driven caller called on time never is.
+  TimeNs pacing_slack = 0;
 };
 
 // What the sender decided for one departure.

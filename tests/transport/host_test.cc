@@ -515,6 +515,29 @@ TEST(Host, ProbeIsAnsweredAndItsRttReported) {
   EXPECT_EQ(got[0], std::make_tuple(1u, 42ull, TimeNs{2000}));
 }
 
+// HostConfig::pacing_slack reaches the flows: a loop that calls next_frame late gets the
+// departures it missed (up to the slack's worth), not only one.
+TEST(Host, PacingSlackLetsALateLoopSendTheDeparturesItMissed) {
+  const auto frames_at = [](TimeNs slack) {
+    auto log = std::make_shared<test::CcLog>();
+    const cc::Algorithm algo = test::fixed_algorithm(1e9, 1.25e9, log);  // paced at 10 Gb/s
+    HostConfig c = config(&algo, 0);
+    c.pacing_slack = slack;
+    Host h(c);
+    h.start_flow(0, {1, 1, 1'000'000});
+    std::vector<std::uint8_t> buf(2048);
+    EXPECT_GT(h.next_frame(0, buf), 0u);
+    int n = 0;
+    while (h.next_frame(5000, buf) != 0) ++n;  // 5 us late: 5.67 gaps of 882 ns
+    return n;
+  };
+  EXPECT_EQ(frames_at(0), 1);
+  EXPECT_EQ(frames_at(2000), 3);  // due at 882, then from 5000 - 2000: 3882, 4764
+  HostConfig bad = config(nullptr, 0);
+  bad.pacing_slack = -1;
+  EXPECT_THROW(Host{bad}, std::invalid_argument);
+}
+
 TEST(Host, ConfigAndFlowErrorsNameTheProblem) {
   HostConfig c = config(nullptr, 0);
   c.payload_bytes = 1500;  // + 78 bytes of headers > mtu 1500
