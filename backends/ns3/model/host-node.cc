@@ -7,8 +7,8 @@
 namespace ptcp::ns3sim {
 
 HostNode::HostNode(std::unique_ptr<transport::Host> host, ns3::Ptr<PtcpNetDevice> device)
-    : host_(std::move(host)), device_(device) {
-  device_->Pool().EnsureBufferBytes(host_->max_frame_len());
+    : host_(std::move(host)), device_(device), pool_(&device_->Pool()) {
+  pool_->EnsureBufferBytes(host_->max_frame_len());
   device_->SetOwner(this, 0);
 }
 
@@ -54,9 +54,8 @@ void HostNode::Pump() {
   const TimeNs now = NowNs();
   // The frame is written once, into the buffer it travels in. Freeing an unused one is a push
   // back onto the pool's free list, and the next Alloc() returns the same (cached) buffer.
-  BufferPool& pool = device_->Pool();
-  const FrameRef frame{&pool, pool.Alloc(), 0};
-  const std::size_t n = host_->next_frame(now, std::span(frame.Data(), pool.BufferBytes()));
+  const FrameRef frame{pool_, pool_->Alloc(), 0};
+  const std::size_t n = host_->next_frame(now, std::span(frame.Data(), pool_->BufferBytes()));
   if (n > 0) {
     device_->TransmitFrame(FrameRef{frame.pool, frame.index, static_cast<std::uint32_t>(n)});
     return;

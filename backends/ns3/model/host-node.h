@@ -55,6 +55,7 @@ class HostNode : public FrameOwner {
 
   std::unique_ptr<transport::Host> host_;
   ns3::Ptr<PtcpNetDevice> device_;
+  BufferPool* pool_;  // the device's, where new frames are written
   ns3::EventId wake_event_;
   TimeNs wake_at_ = kNever;
   HostNodeCounters counters_;

@@ -19,6 +19,7 @@ PtcpChannel::PtcpChannel() = default;
 
 void PtcpChannel::DoDispose() {
   ends_ = {};
+  context_ = {kNoContext, kNoContext};
   n_ = 0;
   ns3::Channel::DoDispose();
 }
@@ -35,14 +36,20 @@ ns3::Ptr<PtcpNetDevice> PtcpChannel::Peer(const PtcpNetDevice* of) const {
 }
 
 void PtcpChannel::Transmit(FrameRef frame, const PtcpNetDevice* from, TimeNs tx_time) {
-  const ns3::Ptr<PtcpNetDevice> peer = Peer(from);
-  if (!peer) {  // an unconnected end: the frame is lost, as on a cable to nowhere
+  if (n_ < 2) {  // an unconnected end: the frame is lost, as on a cable to nowhere
     frame.Free();
     return;
   }
+  const std::size_t to = ends_[0] == from ? 1 : 0;
+  // A raw pointer in the event: the channel holds the device until the simulation is
+  // destroyed, and events never run after that (a Ptr would touch the peer's refcount now).
+  PtcpNetDevice* const peer = ns3::PeekPointer(ends_[to]);
   const ns3::Time at = NsTime(tx_time + delay_);
-  if (const ns3::Ptr<ns3::Node> node = peer->GetNode()) {
-    ns3::Simulator::ScheduleWithContext(node->GetId(), at, &PtcpNetDevice::Receive, peer, frame);
+  if (context_[to] == kNoContext) {
+    if (const ns3::Ptr<ns3::Node> node = peer->GetNode()) context_[to] = node->GetId();
+  }
+  if (context_[to] != kNoContext) {
+    ns3::Simulator::ScheduleWithContext(context_[to], at, &PtcpNetDevice::Receive, peer, frame);
   } else {
     ns3::Simulator::Schedule(at, &PtcpNetDevice::Receive, peer, frame);
   }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "common/units.h"
 #include "model/buffer-pool.h"
@@ -36,8 +37,13 @@ class PtcpChannel : public ns3::Channel {
   void DoDispose() override;
 
  private:
+  static constexpr std::uint32_t kNoContext = 0xffffffff;
   TimeNs delay_ = 0;
   std::array<ns3::Ptr<PtcpNetDevice>, 2> ends_;
+  // Each end's node id (the receive event's context), looked up on the first frame to it: per
+  // frame, Transmit() then reads only this channel, not the peer device and its ns3::Node
+  // (two cache misses per hop in a large network).
+  std::array<std::uint32_t, 2> context_{kNoContext, kNoContext};
   std::size_t n_ = 0;
 };
 
