@@ -8,6 +8,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "backends/dpdk/frame_prefetch.h"
 #include "backends/dpdk/mbuf_reset.h"
 #include "wire/format.h"
 
@@ -57,11 +58,13 @@ TimeNs HostNode::receive(TimeNs now, bool& got) {
   got = true;
   if (rx_clock_ != nullptr) now = std::max(now, rx_clock_->now());
   // The mbufs come from the other end's lcore (or the NIC): start every header's cache miss
-  // at once rather than one per frame, then each frame's first line one frame ahead.
+  // at once rather than one per frame, then each frame's lines one frame ahead (the core
+  // reads every byte: a data frame's payload for its checksum).
   for (std::uint16_t i = 0; i < n; ++i) rte_prefetch0(rx[i]);
+  prefetch_frame(rx[0]);
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = rx[i];
-    if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(rx[i + 1], const void*));
+    if (i + 1 < n) prefetch_frame(rx[i + 1]);
     if (m->nb_segs != 1) {
       ++counters_.rx_dropped_multiseg;
       continue;
@@ -95,6 +98,10 @@ rte_mbuf* HostNode::take_mbuf() {
       if (rte_mempool_get(pool_, reinterpret_cast<void**>(stock_.data())) != 0) return nullptr;
       stock_end_ = 1;
     }
+    // reset_for_tx writes each header line: start all 32 transfers before the first store.
+    // (Prefetching the next frame's data lines for write as well was measured slower, 101 vs
+    // 94 ns per packet on the host bench: the sender's own payload lines are still in its cache.)
+    for (unsigned i = 0; i < stock_end_; ++i) __builtin_prefetch(stock_[i], 1, 3);
     for (unsigned i = 0; i < stock_end_; ++i) reset_for_tx(stock_[i]);
   }
   return stock_[stock_next_];  // consumed (stock_next_ advanced) only once it is sent

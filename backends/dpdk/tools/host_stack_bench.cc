@@ -49,6 +49,7 @@
 
 #include "backends/dpdk/ack_reflector.h"
 #include "backends/dpdk/eal.h"
+#include "backends/dpdk/frame_prefetch.h"
 #include "backends/dpdk/host_node.h"
 #include "backends/dpdk/mbuf_reset.h"
 #include "backends/dpdk/mempool.h"
@@ -133,10 +134,30 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
+// This thread's CPU time: compared with the wall time of the window, it says whether the
+// lcore kept its CPU (another process on these 2 cores halves the figures, so such runs must
+// be visible in the output, not only in the load average).
+TimeNs thread_cpu_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<TimeNs>(ts.tv_sec) * kNsPerSec + ts.tv_nsec;
+}
+
 // TSC cycles of an lcore's loop, and those of iterations that did work.
 class BusyMeter {
  public:
-  void reset(std::uint64_t tsc) { start_ = last_ = tsc; busy_ = 0; }
+  void reset(std::uint64_t tsc) {
+    start_ = last_ = tsc;
+    busy_ = 0;
+    cpu_at_reset_ = thread_cpu_ns();
+  }
+  // At the end of the window, on the lcore's own thread.
+  void close() { cpu_ = thread_cpu_ns() - cpu_at_reset_; }
+  // Share of the window's wall time this lcore's thread was on a CPU.
+  double cpu_share(std::uint64_t hz) const {
+    const double wall = static_cast<double>(total()) / static_cast<double>(hz) * 1e9;
+    return wall > 0 ? static_cast<double>(cpu_) / wall : 0;
+  }
   // At the start of each iteration: the previous one (since the last lap) did work or not.
   void lap(std::uint64_t tsc, bool worked) {
     if (worked) busy_ += tsc - last_;
@@ -148,6 +169,7 @@ class BusyMeter {
 
  private:
   std::uint64_t start_ = 0, last_ = 0, busy_ = 0;
+  TimeNs cpu_at_reset_ = 0, cpu_ = 0;
 };
 
 // What lcore 1 runs: a receiver Host (full) or an ACK reflector.
@@ -201,6 +223,7 @@ int peer_loop(Peer& side, Body body) {
     }
     worked = body(now);
   }
+  side.meter.close();
   return 0;
 }
 
@@ -218,7 +241,9 @@ int receiver_main(void* arg) {
   return peer_loop(side, [&](TimeNs now) {
     const std::uint16_t got = rte_eth_rx_burst(n.egress().port(), 0, rx.data(), Egress::kBurst);
     for (std::uint16_t i = 0; i < got; ++i) rte_prefetch0(rx[i]);  // as HostNode::receive
+    if (got) prefetch_frame(rx[0]);
     for (std::uint16_t i = 0; i < got; ++i) {
+      if (i + 1 < got) prefetch_frame(rx[i + 1]);
       auto frame = std::span<std::uint8_t>(rte_pktmbuf_mtod(rx[i], std::uint8_t*), rx[i]->data_len);
       tx_bytes += rx[i]->data_len;
       for (std::uint32_t h = 0; h < wire::kMaxIntHops; ++h) {
@@ -346,6 +371,7 @@ void run(const Options& o, bool reflect, rte_mempool* pool) {
     }
     worked = sender.poll(now);
   }
+  meter.close();
   g_stop = true;  // the peer's meter closes the same window
   rte_eal_wait_lcore(worker);
 
@@ -385,17 +411,20 @@ void run(const Options& o, bool reflect, rte_mempool* pool) {
                                : std::string(peer_name) + " (busier lcore)";
   const double mpps = static_cast<double>(data) / o.seconds / 1e6;
   const double hz = static_cast<double>(clock.hz());
+  const double s_cpu = meter.cpu_share(clock.hz()), p_cpu = peer.meter.cpu_share(clock.hz());
   const auto ns_per = [&](const BusyMeter& m) { return static_cast<double>(m.busy()) / hz * 1e9 / static_cast<double>(std::max<std::uint64_t>(data, 1)); };
   std::printf("host stack [%s]: %.3f Mpps data (1500-byte frames, 5-hop INT ACKs, payload %s, "
               "NIC %.0f Gb/s, base RTT %.1f us, pacing slack %.1f us), %.2f of 8.13 Mpps; busy (share of TSC cycles in "
               "iterations that moved a frame): sender lcore %.0f%% (%.0f ns per data packet), %s "
-              "lcore %.0f%% (%.0f ns); saturated: %s; acks %llu, timeouts %llu, payload errors "
+              "lcore %.0f%% (%.0f ns); saturated: %s; lcores on a CPU %.1f%% and %.1f%% of the window%s; acks %llu, timeouts %llu, payload errors "
               "%llu, ACKs not reflected %llu\n",
               reflect ? "sender vs ACK reflector" : "sender vs full receiver", mpps,
               o.verify ? "filled+verified" : "not filled/verified",
               static_cast<double>(o.nic_rate) / 1e9, static_cast<double>(o.base_rtt) / 1e3,
               static_cast<double>(o.pacing_slack) / 1e3, mpps / 8.13, 100 * s_share, ns_per(meter), peer_name, 100 * p_share, ns_per(peer.meter),
-              saturated.c_str(), static_cast<unsigned long long>(sender.host().counters().acks_received),
+              saturated.c_str(), 100 * s_cpu, 100 * p_cpu,
+              std::min(s_cpu, p_cpu) < 0.98 ? " (DISTURBED: another process took CPU time)" : "",
+              static_cast<unsigned long long>(sender.host().counters().acks_received),
               static_cast<unsigned long long>(sender.host().counters().timeouts),
               static_cast<unsigned long long>(receiver.host().counters().payload_errors),
               static_cast<unsigned long long>(reflector.ignored()));
