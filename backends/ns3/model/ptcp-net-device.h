@@ -67,6 +67,7 @@ class PtcpNetDevice : public ns3::NetDevice {
   bool IsBusy() const { return busy_; }
   // The pool this device's own frames come from (Send() copies, an owner's new frames). Devices
   // of one network share one (PowertcpHelper::Link); without SetPool a device makes its own.
+  // Set it before a HostNode is built on the device (the host glue keeps a pointer to it).
   void SetPool(std::shared_ptr<BufferPool> pool) { pool_ = std::move(pool); }
   BufferPool& Pool();
   // Puts a whole frame on the wire now; the device takes it either way. Returns false (counts
