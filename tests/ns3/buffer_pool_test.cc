@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "model/buffer-pool.h"
@@ -40,6 +41,21 @@ TEST(BufferPool, HandsBackTheBufferJustFreedAndCountsWhatIsInUse) {
   pool.Free(b);
   pool.Free(c);
   EXPECT_EQ(pool.InUse(), 0u);
+}
+
+TEST(BufferPool, FreeingABufferTwiceOrOneNeverHandedOutIsAnError) {
+  BufferPool pool(64, 4);
+  const std::uint32_t a = pool.Alloc();
+  pool.Free(a);
+  try {
+    pool.Free(a);
+    FAIL() << "second Free accepted";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("buffer 0 freed twice"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(pool.Free(4), std::logic_error);  // beyond the one slab
+  EXPECT_EQ(pool.InUse(), 0u);                   // the refused frees changed nothing
+  EXPECT_EQ(pool.Alloc(), a);
 }
 
 TEST(BufferPool, CopyFrameGivesANewBufferWithTheSameBytes) {

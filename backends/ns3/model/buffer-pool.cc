@@ -28,10 +28,22 @@ std::uint32_t BufferPool::Alloc() {
     slabs_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(buffer_bytes_ * per_slab_));
     // Hand out low indices first so a run's memory layout is deterministic.
     for (std::size_t i = per_slab_; i-- > 0;) free_.push_back(static_cast<std::uint32_t>(base + i));
+    allocated_.resize(base + per_slab_, false);
   }
   const std::uint32_t idx = free_.back();
   free_.pop_back();
+  allocated_[idx] = true;
   return idx;
+}
+
+void BufferPool::Free(std::uint32_t index) {
+  if (index >= allocated_.size() || !allocated_[index]) {
+    throw std::logic_error("BufferPool: buffer " + std::to_string(index) +
+                           (index >= allocated_.size() ? " was never handed out"
+                                                       : " freed twice"));
+  }
+  allocated_[index] = false;
+  free_.push_back(index);
 }
 
 FrameRef CopyFrame(const FrameRef& frame, BufferPool& into) {

@@ -21,7 +21,10 @@ class BufferPool {
   explicit BufferPool(std::size_t buffer_bytes, std::size_t per_slab = 64);
 
   std::uint32_t Alloc();  // grows by a slab when empty
-  void Free(std::uint32_t index) { free_.push_back(index); }
+  // Throws std::logic_error on an index that is not allocated (freed twice, or never handed
+  // out): two owners of one buffer would otherwise corrupt each other's frames silently.
+  // Once per frame (the receiver frees it), not once per hop.
+  void Free(std::uint32_t index);
   std::uint8_t* Data(std::uint32_t index) {
     return slabs_[index / per_slab_].get() + (index % per_slab_) * buffer_bytes_;
   }
@@ -38,6 +41,7 @@ class BufferPool {
   std::size_t per_slab_;
   std::vector<std::unique_ptr<std::uint8_t[]>> slabs_;
   std::vector<std::uint32_t> free_;
+  std::vector<bool> allocated_;
 };
 
 // A frame in a pool buffer, passed by value from node to device to channel to node. Whoever
