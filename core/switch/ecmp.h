@@ -49,10 +49,11 @@ class RouteTable {
   // enough to stay cached, where a heap vector per destination cost a cache miss or two a hop.
   static constexpr std::uint32_t kDenseBase = 0x0a000000u;
   static constexpr std::uint32_t kDenseSpan = 1u << 20;
+  // What select() reads first, together.
   std::vector<SetId> dense_;
-  std::unordered_map<std::uint32_t, SetId> sparse_;
   std::vector<PortSet> sets_;
   std::vector<PortId> ports_;
+  std::unordered_map<std::uint32_t, SetId> sparse_;
   std::map<std::vector<PortId>, SetId> ids_;  // set -> id, to store each set once
 };
 

@@ -1,5 +1,7 @@
 #include "switch/port.h"
 
+#include <stdexcept>
+
 #include "wire/format.h"
 
 namespace ptcp::sw {
@@ -8,22 +10,26 @@ constexpr Int128 kOneNs = Int128{1} << 32;
 }
 
 void PacketRing::grow() {
-  const std::size_t n = slots_.empty() ? 64 : slots_.size() * 2;
-  std::vector<QueuedPacket> next(n);
+  const std::size_t cap = slots_ ? std::size_t{mask_} + 1 : 0;
+  const std::size_t n = cap == 0 ? 64 : cap * 2;
+  if (n > (std::size_t{1} << 31)) throw std::length_error("PacketRing: more than 2^31 packets");
+  auto next = std::make_unique<QueuedPacket[]>(n);
   const std::size_t count = size();
   for (std::size_t i = 0; i < count; ++i) next[i] = slots_[(head_ + i) & mask_];
   slots_ = std::move(next);
-  mask_ = n - 1;
+  mask_ = static_cast<std::uint32_t>(n - 1);
   head_ = 0;
-  tail_ = count;
+  tail_ = static_cast<std::uint32_t>(count);
 }
 
 EgressPort::EgressPort(const PortConfig& cfg)
-    : cfg_(cfg),
-      rate_mbps_(static_cast<std::uint32_t>(cfg.rate / 1'000'000)),
-      // Rounded down (a frame ends at most ~1e-7 ns early: never a whole ns early, and the
+    : // Rounded down (a frame ends at most ~1e-7 ns early: never a whole ns early, and the
       // next whole ns is never late); precomputed so packets multiply instead of divide.
-      ns_per_byte_q32_(static_cast<std::uint64_t>((Uint128{8'000'000'000u} << 32) / cfg.rate)) {}
+      ns_per_byte_q32_(static_cast<std::uint64_t>((Uint128{8'000'000'000u} << 32) / cfg.rate)),
+      ecn_(cfg.ecn),
+      rate_mbps_(static_cast<std::uint32_t>(cfg.rate / 1'000'000)),
+      paced_(cfg.paced),
+      cfg_(cfg) {}
 
 void EgressPort::enqueue_data(const QueuedPacket& p) {
   data_.push(p);
@@ -38,7 +44,7 @@ void EgressPort::enqueue_control(const QueuedPacket& p) {
 }
 
 TimeNs EgressPort::link_free_at() const {
-  if (!cfg_.paced) return 0;
+  if (!paced_) return 0;
   return static_cast<TimeNs>((free_at_q32_ + kOneNs - 1) >> 32);
 }
 
@@ -52,7 +58,7 @@ TimeNs EgressPort::occupy_link(TimeNs now, std::size_t len) {
   const Int128 start = now_q - free_at_q32_ < kOneNs ? free_at_q32_ : now_q;
   free_at_q32_ = start + static_cast<Int128>(Uint128{wire_len} * ns_per_byte_q32_);
   counters.tx_wire_bytes += wire_len;
-  if (!cfg_.paced) return now;
+  if (!paced_) return now;
   return static_cast<TimeNs>((free_at_q32_ + kOneNs - 1) >> 32);
 }
 

@@ -12,29 +12,39 @@
 
 namespace ptcp::sw {
 
-struct Switch::Impl {
+// Members in the order a packet reads them, the per-packet ones first: a large network's
+// switch is cold when its next packet comes, and each line touched is a miss (the config, the
+// route table's cold parts and PFC state were spread over six lines before).
+struct alignas(64) Switch::Impl {
   explicit Impl(SwitchConfig c)
-      : cfg(std::move(c)),
-        buffer(cfg.buffer_bytes, cfg.dt_alpha),
-        ecn(cfg.seed ^ 0x5ec0'ecb1'ecb1'0000ull),
-        ecmp_salt(ecmp_hash(FiveTuple{cfg.node_index, 0, 0, 0, 0}, cfg.seed)) {
+      : buffer(c.buffer_bytes, c.dt_alpha),
+        ecmp_salt(ecmp_hash(FiveTuple{c.node_index, 0, 0, 0, 0}, c.seed)),
+        ecn(c.seed ^ 0x5ec0'ecb1'ecb1'0000ull),
+        ecn_enabled(c.ecn_enabled),
+        int_enabled(c.int_enabled),
+        verify_checksums(c.verify_checksums),
+        cfg(std::move(c)) {
     ports.reserve(cfg.ports.size());
     for (const PortConfig& p : cfg.ports) ports.emplace_back(p);
-    if (cfg.pfc.enabled) pfc.emplace(cfg.pfc, cfg.buffer_bytes, cfg.ports);
+    if (cfg.pfc.enabled) {
+      pfc = std::make_unique<PfcController>(cfg.pfc, cfg.buffer_bytes, cfg.ports);
+    }
   }
 
   RxResult receive(TimeNs now, PortId in_port, std::span<std::uint8_t> frame, Handle handle,
                    PortId& egress);
   void notify_pfc();
 
-  SwitchConfig cfg;
+  // Three lines: every packet reads all of these.
   std::vector<EgressPort> ports;
   SharedBuffer buffer;
-  EcnMarker ecn;
   std::uint64_t ecmp_salt;
-  RouteTable routes;
-  std::optional<PfcController> pfc;
+  std::unique_ptr<PfcController> pfc;  // null without PFC (an optional's flag sits after it)
+  EcnMarker ecn;
+  bool ecn_enabled, int_enabled, verify_checksums;  // copies of cfg's
+  RouteTable routes;  // its per-packet parts first
   SwitchCounters counters;
+  SwitchConfig cfg;
   // Set by on_pfc_pending's owner; kept here so Impl can call it.
   std::function<void(PortId)>* on_pfc_pending = nullptr;
 };
@@ -71,7 +81,7 @@ RxResult Switch::Impl::receive(TimeNs now, PortId in_port, std::span<std::uint8_
     ++counters.malformed;
     return RxResult::kMalformed;
   }
-  if (cfg.verify_checksums && info.kind == wire::FrameKind::kTransport) {
+  if (verify_checksums && info.kind == wire::FrameKind::kTransport) {
     wire::ParsedFrame full;
     if (wire::parse_frame(frame, full) != wire::ParseStatus::kOk) {
       ++counters.malformed;
@@ -119,7 +129,7 @@ RxResult Switch::Impl::receive(TimeNs now, PortId in_port, std::span<std::uint8_
   buffer.add(len);
 
   if (is_data) {
-    if (cfg.ecn_enabled && ecn.should_mark(port.config().ecn, port.data_bytes()) &&
+    if (ecn_enabled && ecn.should_mark(port.ecn(), port.data_bytes()) &&
         wire::mark_ce(frame)) {
       ++port.counters.marked;
     }
@@ -187,7 +197,7 @@ std::optional<Dequeued> Switch::dequeue(PortId port, TimeNs now) {
   EgressPort& p = impl_->ports[port];
   if (!p.link_free(now)) return std::nullopt;
   QueuedPacket qp;
-  if (!p.pop(now, qp, impl_->cfg.int_enabled)) return std::nullopt;
+  if (!p.pop(now, qp, impl_->int_enabled)) return std::nullopt;
   impl_->buffer.remove(qp.len);
   if (impl_->pfc) {
     if (qp.pool != PfcPool::kNone) {

@@ -78,15 +78,16 @@ struct SwitchConfig {
 };
 
 struct PortCounters {
+  // The ones every packet bumps first: they share one cache line.
   std::uint64_t enqueued = 0, dequeued = 0;
-  std::uint64_t dropped = 0;        // admission drops for this egress port
+  std::uint64_t tx_bytes = 0, rx_bytes = 0;  // frame bytes (as handed over by the backend)
+  std::uint64_t tx_wire_bytes = 0;  // wire::wire_bytes() of each frame sent: what the link carried
   std::uint64_t marked = 0;         // data packets CE-marked at enqueue
+  std::uint64_t dropped = 0;        // admission drops for this egress port
+  std::uint64_t int_full = 0;       // data packets whose INT stack was already full
   std::uint64_t paused = 0;         // PAUSE frames (quanta > 0) received on this port
   std::uint64_t pauses_sent = 0;    // PAUSE frames (quanta > 0, refreshes included) sent upstream
   std::uint64_t resumes_sent = 0;   // PAUSE frames with quanta 0 sent upstream
-  std::uint64_t tx_bytes = 0, rx_bytes = 0;  // frame bytes (as handed over by the backend)
-  std::uint64_t tx_wire_bytes = 0;  // wire::wire_bytes() of each frame sent: what the link carried
-  std::uint64_t int_full = 0;       // data packets whose INT stack was already full
 };
 
 struct SwitchCounters {

@@ -18,10 +18,19 @@ ns3::TypeId PtcpChannel::GetTypeId() {
 PtcpChannel::PtcpChannel() = default;
 
 void PtcpChannel::DoDispose() {
+  const std::array<ns3::Ptr<PtcpNetDevice>, 2> ends = ends_;
   ends_ = {};
   context_ = {kNoContext, kNoContext};
   n_ = 0;
+  for (const auto& d : ends) {
+    if (d) d->RefreshFromChannel();  // they keep raw pointers to each other
+  }
   ns3::Channel::DoDispose();
+}
+
+void PtcpChannel::SetDelay(TimeNs delay) {
+  delay_ = delay;
+  for (std::size_t i = 0; i < n_; ++i) ends_[i]->RefreshFromChannel();
 }
 
 bool PtcpChannel::Attach(ns3::Ptr<PtcpNetDevice> device) {

@@ -21,12 +21,13 @@ class PtcpChannel : public ns3::Channel {
   static ns3::TypeId GetTypeId();
   PtcpChannel();
 
-  void SetDelay(TimeNs delay) { delay_ = delay; }
+  // Tells the attached devices, which keep a copy (their per-frame path does not read us).
+  void SetDelay(TimeNs delay);
   TimeNs GetDelay() const { return delay_; }
   // Returns false when both ends are already taken.
   bool Attach(ns3::Ptr<PtcpNetDevice> device);
   // Delivers `frame` to the device at the other end of `from` after tx_time + delay (and frees
-  // it when that end is not connected).
+  // it when that end is not connected). The devices themselves deliver directly (same events).
   void Transmit(FrameRef frame, const PtcpNetDevice* from, TimeNs tx_time);
   ns3::Ptr<PtcpNetDevice> Peer(const PtcpNetDevice* of) const;
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "model/pcap-writer.h"
 #include "model/ptcp-channel.h"
@@ -38,26 +40,55 @@ PtcpNetDevice::~PtcpNetDevice() = default;
 
 void PtcpNetDevice::DoDispose() {
   channel_ = nullptr;
+  tx_.peer = nullptr;
   node_ = nullptr;
-  owner_ = nullptr;
-  pcap_ = nullptr;
+  tx_.owner = rx_.owner = nullptr;
+  rx_.pcap = nullptr;
+  UpdateSlowPath();
   rx_cb_.Nullify();
   promisc_cb_.Nullify();
   ns3::NetDevice::DoDispose();
 }
 
-void PtcpNetDevice::SetRate(BitsPerSec rate) { rate_ = rate; }
+void PtcpNetDevice::SetRate(BitsPerSec rate) { tx_.rate = rate; }
 
 void PtcpNetDevice::SetOwner(FrameOwner* owner, std::uint32_t port) {
-  owner_ = owner;
-  port_ = port;
+  if (port > 0xffff) {
+    throw std::invalid_argument("PtcpNetDevice::SetOwner: port " + std::to_string(port) +
+                                " above 65535");
+  }
+  tx_.owner = rx_.owner = owner;
+  tx_.port = rx_.port = static_cast<std::uint16_t>(port);
 }
 
 bool PtcpNetDevice::Attach(ns3::Ptr<PtcpChannel> channel) {
   if (!channel->Attach(this)) return false;
   channel_ = channel;
+  RefreshFromChannel();
+  if (tx_.peer != nullptr) tx_.peer->RefreshFromChannel();
   link_change_();
   return true;
+}
+
+void PtcpNetDevice::RefreshFromChannel() {
+  tx_.peer = channel_ ? ns3::PeekPointer(channel_->Peer(this)) : nullptr;
+  tx_.delay = channel_ ? channel_->GetDelay() : 0;
+  tx_.peer_context = kNoContext;
+}
+
+void PtcpNetDevice::SetPcap(PcapWriter* pcap) {
+  rx_.pcap = pcap;
+  UpdateSlowPath();
+}
+
+DeviceCounters PtcpNetDevice::Counters() const {
+  DeviceCounters c = counters_;
+  c.tx_frames = tx_.frames;
+  c.tx_bytes = tx_.bytes;
+  c.tx_wire_bytes = tx_.wire_bytes;
+  c.rx_frames = rx_.frames;
+  c.rx_bytes = rx_.bytes;
+  return c;
 }
 
 ns3::Ptr<PtcpNetDevice> PtcpNetDevice::GetPeer() const {
@@ -76,7 +107,7 @@ bool PtcpNetDevice::TransmitFrame(ns3::Ptr<ns3::Packet> frame) {
     ++counters_.oversized;
     return false;
   }
-  if (busy_ || !channel_ || rate_ == 0) {  // refuse before copying
+  if (tx_.busy || !channel_ || tx_.rate == 0) {  // refuse before copying
     ++counters_.refused;
     return false;
   }
@@ -86,46 +117,73 @@ bool PtcpNetDevice::TransmitFrame(ns3::Ptr<ns3::Packet> frame) {
 }
 
 bool PtcpNetDevice::TransmitFrame(FrameRef frame) {
-  if (busy_ || !channel_ || rate_ == 0) {
+  TxHot& t = tx_;
+  // A peer implies a channel: channel_ (another line) is read only on an unconnected end.
+  if (t.busy || t.rate == 0 || (t.peer == nullptr && !channel_)) {
     ++counters_.refused;
     frame.Free();
     return false;
   }
   const std::uint32_t len = frame.len;
   const std::size_t wire = wire::wire_bytes(len);
-  const TimeNs tx_time = serialization_ns(wire, rate_);
-  busy_ = true;
-  ++counters_.tx_frames;
-  counters_.tx_bytes += len;
-  counters_.tx_wire_bytes += wire;
-  if (pcap_ != nullptr) capture(pcap_, frame);
-  if (!faults_) {
-    channel_->Transmit(frame, this, tx_time);
+  const TimeNs tx_time = serialization_ns(wire, t.rate);
+  t.busy = true;
+  ++t.frames;
+  t.bytes += len;
+  t.wire_bytes += wire;
+  if (!t.slow) {
+    Deliver(frame, tx_time);
   } else {
-    const faults::Verdict v = faults_->judge(NowNs(), frame.Bytes(), tx_time);
-    if (!v.delivered()) {
-      frame.Free();
+    if (rx_.pcap != nullptr) capture(rx_.pcap, frame);
+    if (!faults_) {
+      Deliver(frame, tx_time);
     } else {
-      // The duplicate is the unaltered frame in a buffer of its own: taken before corrupting
-      // the original in place.
-      std::optional<FrameRef> dup;
-      if (v.duplicate) dup = CopyFrame(frame, *frame.pool);
-      if (v.corrupted()) faults::Injector::apply(v, frame.Bytes());
-      channel_->Transmit(frame, this, tx_time + v.extra_delay);
-      if (dup) channel_->Transmit(*dup, this, tx_time + v.extra_delay);
+      const faults::Verdict v = faults_->judge(NowNs(), frame.Bytes(), tx_time);
+      if (!v.delivered()) {
+        frame.Free();
+      } else {
+        // The duplicate is the unaltered frame in a buffer of its own: taken before corrupting
+        // the original in place.
+        std::optional<FrameRef> dup;
+        if (v.duplicate) dup = CopyFrame(frame, *frame.pool);
+        if (v.corrupted()) faults::Injector::apply(v, frame.Bytes());
+        Deliver(frame, tx_time + v.extra_delay);
+        if (dup) Deliver(*dup, tx_time + v.extra_delay);
+      }
     }
   }
   ns3::Simulator::Schedule(NsTime(tx_time), &PtcpNetDevice::TransmitComplete, this);
   return true;
 }
 
+void PtcpNetDevice::Deliver(FrameRef frame, TimeNs after) {
+  TxHot& t = tx_;
+  if (t.peer == nullptr) {  // an unconnected end: the frame is lost, as on a cable to nowhere
+    frame.Free();
+    return;
+  }
+  // A raw pointer in the event: the channel holds the peer until the simulation is destroyed,
+  // and events never run after that (a Ptr would touch the peer's refcount now).
+  const ns3::Time at = NsTime(after + t.delay);
+  if (t.peer_context == kNoContext) {
+    if (const ns3::Ptr<ns3::Node> node = t.peer->GetNode()) t.peer_context = node->GetId();
+  }
+  if (t.peer_context != kNoContext) {
+    ns3::Simulator::ScheduleWithContext(t.peer_context, at, &PtcpNetDevice::Receive, t.peer,
+                                        frame);
+  } else {
+    ns3::Simulator::Schedule(at, &PtcpNetDevice::Receive, t.peer, frame);
+  }
+}
+
 void PtcpNetDevice::SetFaults(const faults::FaultSpec& spec, std::uint64_t seed) {
   faults_ = std::make_unique<faults::Injector>(spec, seed);
+  UpdateSlowPath();
 }
 
 void PtcpNetDevice::TransmitComplete() {
-  busy_ = false;
-  if (owner_ != nullptr) owner_->OnTxFree(port_);
+  tx_.busy = false;
+  if (tx_.owner != nullptr) tx_.owner->OnTxFree(tx_.port);
 }
 
 void PtcpNetDevice::Receive(FrameRef frame) {
@@ -136,11 +194,12 @@ void PtcpNetDevice::Receive(FrameRef frame) {
   __builtin_prefetch(bytes);
   __builtin_prefetch(bytes + 64);
   __builtin_prefetch(bytes + 128);
-  ++counters_.rx_frames;
-  counters_.rx_bytes += frame.len;
-  if (pcap_ != nullptr) capture(pcap_, frame);
-  if (owner_ != nullptr) {
-    owner_->OnFrameReceived(port_, frame);
+  RxHot& r = rx_;
+  ++r.frames;
+  r.bytes += frame.len;
+  if (r.pcap != nullptr) capture(r.pcap, frame);
+  if (r.owner != nullptr) {
+    r.owner->OnFrameReceived(r.port, frame);
     return;
   }
   // A plain ns-3 user: hand the whole frame up as a Packet with its EtherType as the protocol.

@@ -61,10 +61,15 @@ class PtcpNetDevice : public ns3::NetDevice {
 
   // Our interface.
   void SetRate(BitsPerSec rate);
-  BitsPerSec GetRate() const { return rate_; }
+  BitsPerSec GetRate() const { return tx_.rate; }
+  // `port` is what OnFrameReceived/OnTxFree report back; at most 65535 (a switch's PortId),
+  // std::invalid_argument otherwise.
   void SetOwner(FrameOwner* owner, std::uint32_t port);
   bool Attach(ns3::Ptr<PtcpChannel> channel);
-  bool IsBusy() const { return busy_; }
+  // Re-reads the peer device and delay from the channel (called by the channel when either
+  // changes: the per-frame path reads copies here, not the channel).
+  void RefreshFromChannel();
+  bool IsBusy() const { return tx_.busy; }
   // The pool this device's own frames come from (Send() copies, an owner's new frames). Devices
   // of one network share one (PowertcpHelper::Link); without SetPool a device makes its own.
   // Set it before a HostNode is built on the device (the host glue keeps a pointer to it).
@@ -78,8 +83,8 @@ class PtcpNetDevice : public ns3::NetDevice {
   // Called by the channel when the last bit of a frame has arrived.
   void Receive(FrameRef frame);
   // Captures every frame sent or received on this device (nullptr stops).
-  void SetPcap(PcapWriter* pcap) { pcap_ = pcap; }
-  const DeviceCounters& Counters() const { return counters_; }
+  void SetPcap(PcapWriter* pcap);
+  DeviceCounters Counters() const;
   // Link faults ([faults], core/faults) on the frames this device transmits: each frame is
   // judged as it goes on the wire; lost frames never arrive, held-back ones arrive later,
   // duplicates arrive twice (the second copy in its own buffer, unaltered), corrupted ones with
@@ -127,17 +132,37 @@ class PtcpNetDevice : public ns3::NetDevice {
 
  private:
   void TransmitComplete();
+  // Hands the frame to the peer device `after` ns from now (frees it on an unconnected end).
+  void Deliver(FrameRef frame, TimeNs after);
+  void UpdateSlowPath() { tx_.slow = rx_.pcap != nullptr || faults_ != nullptr; }
 
-  // What every frame touches first, together (a large network's devices are cold when their
-  // next frame comes); the faults injector behind a pointer, so that "no faults" is read here.
-  BitsPerSec rate_ = 0;
+  static constexpr std::uint32_t kNoContext = 0xffffffff;
+  // Per-frame state, in two cache lines of their own: what sending touches (TransmitFrame, then
+  // TransmitComplete on this device) and what receiving touches. A hop reads one line of the
+  // sender's device and one of the receiver's, and not the channel: in a large network each is
+  // cold when its next frame comes. Counters() assembles the public counters from both.
+  struct alignas(64) TxHot {
+    PtcpNetDevice* peer = nullptr;  // the channel's other end (raw: the channel holds it)
+    FrameOwner* owner = nullptr;
+    BitsPerSec rate = 0;
+    TimeNs delay = 0;                        // the channel's propagation delay
+    std::uint64_t frames = 0, bytes = 0, wire_bytes = 0;
+    std::uint32_t peer_context = kNoContext;  // the peer's node id, looked up on first use
+    std::uint16_t port = 0;
+    bool busy = false;
+    bool slow = false;  // pcap or faults on this device: the general path
+  };
+  struct alignas(64) RxHot {
+    FrameOwner* owner = nullptr;
+    PcapWriter* pcap = nullptr;
+    std::uint64_t frames = 0, bytes = 0;
+    std::uint16_t port = 0;
+  };
+  TxHot tx_;
+  RxHot rx_;
   ns3::Ptr<PtcpChannel> channel_;
-  FrameOwner* owner_ = nullptr;
-  PcapWriter* pcap_ = nullptr;
   std::unique_ptr<faults::Injector> faults_;
-  std::uint32_t port_ = 0;
-  bool busy_ = false;
-  DeviceCounters counters_;
+  DeviceCounters counters_;  // refused, oversized; the rest lives in tx_/rx_
 
   ns3::Ptr<ns3::Node> node_;
   ns3::Mac48Address address_;
