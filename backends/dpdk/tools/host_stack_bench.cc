@@ -426,8 +426,11 @@ void run(const Options& o, bool reflect, rte_mempool* pool) {
               static_cast<unsigned long long>(p_alloc));
   bool window_bound = false;
   sender.host().for_each_flow([&](const transport::FlowSample& f) {
-    // Within two full frames of the window: the window, not a core, held the sender back.
-    window_bound = static_cast<double>(f.bytes_in_flight) + 3000 >= f.cwnd_bytes;
+    // Within two full frames of the window: the window, not a core, held the sender back. The
+    // window counts wire bytes (cc/cc.h), in-flight payload bytes: scale by frame over payload.
+    const transport::HostConfig& c = sender.host().config();
+    const double frame = static_cast<double>(wire::wire_bytes(wire::frame_len(true, c.payload_bytes)));
+    window_bound = static_cast<double>(f.bytes_in_flight) * frame / c.payload_bytes + 2 * frame >= f.cwnd_bytes;
     std::printf("[%s] flow at end: cwnd %.0f B, rate %.3f Gb/s, rtt %lld ns, in flight %llu B%s\n",
                 peer_name, f.cwnd_bytes, f.rate_bps / 1e9, static_cast<long long>(f.rtt_ns),
                 static_cast<unsigned long long>(f.bytes_in_flight),
@@ -441,7 +444,7 @@ void run(const Options& o, bool reflect, rte_mempool* pool) {
       both_full              ? "unclear: both rings filled up (an lcore lost its CPU to another process)"
       : s_refused > p_refused ? lagging
       : p_refused > 0          ? "sender (the ACK ring to it filled up)"
-      : std::max(s_share, p_share) < 0.9 ? "neither lcore (under 90% busy)"
+      : std::max(s_share, p_share) < 0.9 ? "neither lcore (under 90% busy: the window or pacing held the sender back)"
       : s_share >= p_share     ? "sender (busier lcore, its peer keeps up)"
                                : std::string(peer_name) + " (busier lcore)";
   const double mpps = static_cast<double>(data) / o.seconds / 1e6;
