@@ -16,12 +16,8 @@ std::vector<std::vector<std::uint8_t>> make_frames(int n, bool with_int) {
   std::vector<std::vector<std::uint8_t>> frames;
   std::vector<std::uint8_t> payload(1000, 0x5a);
   for (int i = 0; i < n; ++i) {
-    wire::FrameAddr a;
-    a.src_mac = wire::node_mac(static_cast<std::uint32_t>(i));
-    a.dst_mac = wire::node_mac(500);
-    a.src_ip = wire::node_ip(static_cast<std::uint32_t>(i));
-    a.dst_ip = wire::node_ip(500);
-    a.src_port = wire::flow_src_port(static_cast<std::uint32_t>(i));
+    const wire::FrameAddr a =
+        wire::flow_addr(static_cast<std::uint32_t>(i), 500, static_cast<std::uint32_t>(i));
     wire::Segment seg;
     seg.flow_id = static_cast<std::uint32_t>(i);
     seg.payload_len = 1000;

@@ -14,15 +14,7 @@ namespace {
 
 using namespace ptcp::wire;
 
-FrameAddr addr() {
-  FrameAddr a;
-  a.src_mac = node_mac(1);
-  a.dst_mac = node_mac(2);
-  a.src_ip = node_ip(1);
-  a.dst_ip = node_ip(2);
-  a.src_port = flow_src_port(7);
-  return a;
-}
+FrameAddr addr() { return flow_addr(1, 2, 7); }
 
 Segment data_with_int5() {
   Segment s;

@@ -18,12 +18,7 @@ std::uint8_t* hop_at(std::uint8_t* frame, std::size_t i) {
 AckReflector::AckReflector(std::uint32_t sender_node, std::uint32_t receiver_node,
                            std::uint32_t flow_id, std::uint32_t rate_mbps)
     : flow_id_(flow_id) {
-  wire::FrameAddr addr;
-  addr.src_mac = wire::node_mac(receiver_node);
-  addr.dst_mac = wire::node_mac(sender_node);
-  addr.src_ip = wire::node_ip(receiver_node);
-  addr.dst_ip = wire::node_ip(sender_node);
-  addr.src_port = wire::flow_src_port(flow_id);
+  const wire::FrameAddr addr = wire::flow_addr(receiver_node, sender_node, flow_id);
   wire::Segment seg;
   seg.type = wire::PacketType::kAck;
   seg.flags = wire::flags::kHasInt;

@@ -299,4 +299,14 @@ std::uint16_t flow_src_port(std::uint32_t flow_id) {
   return static_cast<std::uint16_t>(49152u + (h >> 18));
 }
 
+FrameAddr flow_addr(std::uint32_t src, std::uint32_t dst, std::uint32_t flow_id) {
+  FrameAddr a;
+  a.src_mac = node_mac(src);
+  a.dst_mac = node_mac(dst);
+  a.src_ip = node_ip(src);
+  a.dst_ip = node_ip(dst);
+  a.src_port = flow_src_port(flow_id);
+  return a;
+}
+
 }  // namespace ptcp::wire

@@ -223,5 +223,8 @@ MacAddr node_mac(std::uint32_t node_index);
 std::uint32_t node_ip(std::uint32_t node_index);
 // ECMP-friendly source port from the flow id (in 49152..65535).
 std::uint16_t flow_src_port(std::uint32_t flow_id);
+// The addresses of flow `flow_id`'s frames from node `src` to node `dst`: node MACs and IPs,
+// source port flow_src_port(flow_id), our UDP destination port.
+FrameAddr flow_addr(std::uint32_t src, std::uint32_t dst, std::uint32_t flow_id);
 
 }  // namespace ptcp::wire

@@ -17,12 +17,7 @@ namespace {
 // A well-formed DATA frame h1 -> h0 with an INT region (what the switch expects to see).
 std::vector<std::uint8_t> valid_frame(std::uint32_t src, std::uint32_t dst, std::uint32_t flow) {
   std::vector<std::uint8_t> buf(2048);
-  wire::FrameAddr a;
-  a.src_mac = wire::node_mac(src);
-  a.dst_mac = wire::node_mac(dst);
-  a.src_ip = wire::node_ip(src);
-  a.dst_ip = wire::node_ip(dst);
-  a.src_port = wire::flow_src_port(flow);
+  const wire::FrameAddr a = wire::flow_addr(src, dst, flow);
   wire::Segment seg;
   seg.type = wire::PacketType::kData;
   seg.flags = wire::flags::kHasInt;

@@ -15,12 +15,7 @@ namespace ptcp::faults {
 namespace {
 
 std::vector<std::uint8_t> data_frame(std::uint16_t payload, bool with_int) {
-  wire::FrameAddr a;
-  a.src_mac = wire::node_mac(0);
-  a.dst_mac = wire::node_mac(1);
-  a.src_ip = wire::node_ip(0);
-  a.dst_ip = wire::node_ip(1);
-  a.src_port = wire::flow_src_port(7);
+  const wire::FrameAddr a = wire::flow_addr(0, 1, 7);
   wire::Segment s;
   s.type = wire::PacketType::kData;
   s.flow_id = 7;

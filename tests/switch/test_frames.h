@@ -25,12 +25,7 @@ struct FrameSpec {
 };
 
 inline std::vector<std::uint8_t> make_frame(const FrameSpec& s) {
-  wire::FrameAddr a;
-  a.src_mac = wire::node_mac(s.src_node);
-  a.dst_mac = wire::node_mac(s.dst_node);
-  a.src_ip = wire::node_ip(s.src_node);
-  a.dst_ip = wire::node_ip(s.dst_node);
-  a.src_port = wire::flow_src_port(s.flow_id);
+  const wire::FrameAddr a = wire::flow_addr(s.src_node, s.dst_node, s.flow_id);
   wire::Segment seg;
   seg.type = s.type;
   seg.flow_id = s.flow_id;

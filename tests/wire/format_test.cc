@@ -70,6 +70,17 @@ TEST(WireFormat, DataPacketRoundTripsWithIntStack) {
   EXPECT_EQ(0, std::memcmp(buf.data() + f.payload_offset, payload.data(), payload.size()));
 }
 
+TEST(WireFormat, FlowAddrNamesBothNodesAndTheFlowsSourcePort) {
+  const FrameAddr a = flow_addr(3, 258, 42);
+  EXPECT_EQ(a.src_mac, (MacAddr{0x02, 0, 0, 0, 0, 3}));
+  EXPECT_EQ(a.dst_mac, (MacAddr{0x02, 0, 0, 0, 1, 2}));
+  EXPECT_EQ(a.src_ip, 0x0a000004u);  // 10.0.0.4
+  EXPECT_EQ(a.dst_ip, 0x0a000103u);  // 10.0.1.3
+  EXPECT_EQ(a.src_port, flow_src_port(42));
+  EXPECT_NE(flow_addr(3, 258, 43).src_port, a.src_port);
+  EXPECT_EQ(a.dst_port, kUdpPort);
+}
+
 TEST(WireFormat, FieldsAreBigEndianAtDocumentedOffsets) {
   std::array<std::uint8_t, 256> buf{};
   const Segment s = data_segment(false, 0);
