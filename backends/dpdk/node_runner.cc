@@ -17,6 +17,9 @@ namespace {
 
 using control::Msg;
 
+// The least wall time a switch node stays up after the first STOP it forwards (see run_switch).
+constexpr TimeNs kMinSwitchGrace = kNsPerSec;
+
 bool is_vdev(const std::string& d) { return d.rfind("net_", 0) == 0 || d.rfind("eth_", 0) == 0; }
 std::string device_name(const std::string& d) { return d.substr(0, d.find(',')); }
 
@@ -495,10 +498,15 @@ TestbedRun NodeRunner::run_switch() {
   out.pool_free_start = pool_free_start_;
   bool epoch_set = false, stop_seen = false;
   TimeNs epoch = 0, stop_at = 0;
+  TimeNs tau = e_.cc.base_rtt;
   // The switch only watches: its epoch is the first GO's (to within that host's last link),
   // and it outlives the coordinator's STOP by long enough for retries and the hosts' settling.
+  // The coordinator retries STOP for 3 retries + 8 tau of the *measured* tau (TAU), which a
+  // loaded machine makes many times the configured one: the switch follows the TAU it forwards.
   switch_->on_probe = [&](TimeNs now, const ProbeSeen& p) {
-    if (control::is(p.id, Msg::kGo) && !epoch_set) {
+    if (control::is(p.id, Msg::kTau)) {
+      tau = std::max(tau, static_cast<TimeNs>(control::value(p.id)));
+    } else if (control::is(p.id, Msg::kGo) && !epoch_set) {
       epoch_set = true;
       epoch = now + static_cast<TimeNs>(control::value(p.id));
     } else if (control::is(p.id, Msg::kStop) && !stop_seen) {
@@ -506,8 +514,10 @@ TestbedRun NodeRunner::run_switch() {
       stop_at = now;
     }
   };
-  const TimeNs tau = e_.cc.base_rtt;
-  const TimeNs grace = 3 * retry_ + 8 * tau;
+  // Never less than kMinSwitchGrace of wall time: a host descheduled when its STOP arrives
+  // reads it only when it runs again, and a memif client loses the frames still in its ring
+  // when the switch (the server) exits.
+  auto grace = [&] { return std::max(3 * retry_ + 8 * tau, kMinSwitchGrace); };
   const TimeNs hard_stop = e_.run.duration + e_.run.drain_limit;
   const TimeNs q_iv = std::max<TimeNs>(e_.run.queue_interval, 1);
   const TimeNs l_iv = std::max<TimeNs>(e_.run.link_interval, 1);
@@ -551,7 +561,7 @@ TestbedRun NodeRunner::run_switch() {
       }
       next_l = rt + l_iv;
     }
-    if ((stop_seen && now >= stop_at + grace) || rt >= hard_stop + grace) {
+    if ((stop_seen && now >= stop_at + grace()) || rt >= hard_stop + grace()) {
       out.all_completed = stop_seen;
       out.end_time = rt;
       info_.saw_stop = stop_seen;
