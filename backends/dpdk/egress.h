@@ -81,6 +81,11 @@ class Egress {
     if (free_at_ < now) free_at_ = now;
     idle_ = true;
   }
+  // Nothing was ready to send before `t` (e.g. a reply to a frame read at `t`): the next frame
+  // starts no earlier than `t`, though it may still catch up from there.
+  void not_before(TimeNs t) {
+    if (free_at_ < t) free_at_ = t;
+  }
   // A frame whose last bit left at `done` (from serialize() or the switch's dequeue()).
   // False when the delay line is full: the caller frees it.
   // With [faults] armed, a frame the injector loses is freed here and true is returned (it

@@ -57,6 +57,11 @@ TimeNs HostNode::receive(TimeNs now, bool& got) {
   if (n == 0) return now;
   got = true;
   if (rx_clock_ != nullptr) now = std::max(now, rx_clock_->now());
+  // What these frames trigger (ACKs, probe replies, data a window opened) did not exist before
+  // now; only what was already due at wake_ may catch up to it. Without this, a reply read
+  // after the link's last frame could start back at that frame's end, before its trigger
+  // arrived (probe RTTs read short across processes).
+  egress_.not_before(std::min(wake_, now));
   // The mbufs come from the other end's lcore (or the NIC): start every header's cache miss
   // at once rather than one per frame, then each frame's lines one frame ahead (the core
   // reads every byte: a data frame's payload for its checksum).

@@ -82,6 +82,19 @@ TEST_F(EgressTest, CatchesUpAfterAHiccupButNotAfterIdle) {
   EXPECT_EQ(done, 101 * ser);
 }
 
+TEST_F(EgressTest, NotBeforeKeepsAReplyAfterItsTriggerButAllowsCatchUpFromThere) {
+  const BitsPerSec rate = gbps(10);
+  const TimeNs ser = serialization_ns(wire::wire_bytes(1500), rate);
+  Egress eg(link_.port_a(), rate, 0, 5 * ser);
+  EXPECT_EQ(eg.serialize(0, 1500), ser);
+  // A probe read at 3 ser (within the catch-up window): its reply starts then, not at 1 ser.
+  eg.not_before(3 * ser);
+  EXPECT_EQ(eg.serialize(4 * ser, 1500), 4 * ser);
+  // An earlier bound than the link's own free time changes nothing.
+  eg.not_before(2 * ser);
+  EXPECT_EQ(eg.serialize(4 * ser, 1500), 5 * ser);
+}
+
 TEST_F(EgressTest, DeviceRefusalKeepsOrderAndRetries) {
   RingLink small("e1", 16);  // 15 usable slots
   setup_port(small.port_a(), pool_.get(), {});
