@@ -156,6 +156,20 @@ struct Holder : FrameOwner {
   void OnTxFree(std::uint32_t) override {}
 };
 
+// A 25G link whose sender side draws from one pool (the receiver's too, unless told otherwise)
+// and whose far end keeps every frame in `held`; faults on a->b when given.
+struct PooledLink {
+  Link l{gbps(25), 100};
+  std::shared_ptr<BufferPool> pool = std::make_shared<BufferPool>(1500);
+  Holder held;
+  explicit PooledLink(const faults::FaultSpec* spec = nullptr, std::uint64_t seed = 1) {
+    l.a->SetPool(pool);
+    l.b->SetPool(pool);
+    if (spec != nullptr) l.a->SetFaults(*spec, seed);
+    l.b->SetOwner(&held, 0);
+  }
+};
+
 // A 1000-byte frame with an IPv4 EtherType (so the fault injector finds bytes to corrupt).
 FrameRef pool_frame(BufferPool& pool, std::uint8_t seed) {
   const FrameRef f{&pool, pool.Alloc(), 1000};
@@ -167,12 +181,10 @@ FrameRef pool_frame(BufferPool& pool, std::uint8_t seed) {
 }
 
 TEST(PtcpNetDevice, AFrameArrivesInTheBufferItWasSentIn) {
-  Link l(gbps(25), 100);
-  auto pool = std::make_shared<BufferPool>(1500);
-  l.a->SetPool(pool);
-  l.b->SetPool(pool);
-  Holder hb;
-  l.b->SetOwner(&hb, 0);
+  PooledLink pl;
+  Link& l = pl.l;
+  const std::shared_ptr<BufferPool>& pool = pl.pool;
+  Holder& hb = pl.held;
   FrameRef sent;
   std::vector<std::uint8_t> original;
   ns3::Simulator::Schedule(ns3::Seconds(0), [&] {
@@ -197,15 +209,13 @@ TEST(PtcpNetDevice, AFrameArrivesInTheBufferItWasSentIn) {
 }
 
 TEST(PtcpNetDevice, ADuplicateIsTheUnalteredFrameInItsOwnBufferACorruptOneHasOneByteFlipped) {
-  Link l(gbps(25), 100);
-  auto pool = std::make_shared<BufferPool>(1500);
-  l.a->SetPool(pool);
   faults::FaultSpec spec;
   spec.duplicate = 1.0;
   spec.corrupt = 1.0;
-  l.a->SetFaults(spec, 42);
-  Holder hb;
-  l.b->SetOwner(&hb, 0);
+  PooledLink pl(&spec, 42);
+  Link& l = pl.l;
+  const std::shared_ptr<BufferPool>& pool = pl.pool;
+  Holder& hb = pl.held;
   std::vector<std::uint8_t> original;
   ns3::Simulator::Schedule(ns3::Seconds(0), [&] {
     const FrameRef f = pool_frame(*pool, 11);
@@ -230,14 +240,12 @@ TEST(PtcpNetDevice, ADuplicateIsTheUnalteredFrameInItsOwnBufferACorruptOneHasOne
 }
 
 TEST(PtcpNetDevice, ALostFrameGoesBackToThePool) {
-  Link l(gbps(25), 100);
-  auto pool = std::make_shared<BufferPool>(1500);
-  l.a->SetPool(pool);
   faults::FaultSpec spec;
   spec.loss = 1.0;
-  l.a->SetFaults(spec, 1);
-  Holder hb;
-  l.b->SetOwner(&hb, 0);
+  PooledLink pl(&spec);
+  Link& l = pl.l;
+  const std::shared_ptr<BufferPool>& pool = pl.pool;
+  Holder& hb = pl.held;
   ns3::Simulator::Schedule(ns3::Seconds(0), [&] { l.a->TransmitFrame(pool_frame(*pool, 1)); });
   ns3::Simulator::Run();
   EXPECT_TRUE(hb.frames.empty());
