@@ -1,7 +1,6 @@
 #include "model/ptcp-channel.h"
 
 #include "model/ptcp-net-device.h"
-#include "ns3/simulator.h"
 
 namespace ptcp::ns3sim {
 
@@ -20,7 +19,6 @@ PtcpChannel::PtcpChannel() = default;
 void PtcpChannel::DoDispose() {
   const std::array<ns3::Ptr<PtcpNetDevice>, 2> ends = ends_;
   ends_ = {};
-  context_ = {kNoContext, kNoContext};
   n_ = 0;
   for (const auto& d : ends) {
     if (d) d->RefreshFromChannel();  // they keep raw pointers to each other
@@ -42,26 +40,6 @@ bool PtcpChannel::Attach(ns3::Ptr<PtcpNetDevice> device) {
 ns3::Ptr<PtcpNetDevice> PtcpChannel::Peer(const PtcpNetDevice* of) const {
   if (n_ < 2) return nullptr;
   return ends_[0] == of ? ends_[1] : ends_[0];
-}
-
-void PtcpChannel::Transmit(FrameRef frame, const PtcpNetDevice* from, TimeNs tx_time) {
-  if (n_ < 2) {  // an unconnected end: the frame is lost, as on a cable to nowhere
-    frame.Free();
-    return;
-  }
-  const std::size_t to = ends_[0] == from ? 1 : 0;
-  // A raw pointer in the event: the channel holds the device until the simulation is
-  // destroyed, and events never run after that (a Ptr would touch the peer's refcount now).
-  PtcpNetDevice* const peer = ns3::PeekPointer(ends_[to]);
-  const ns3::Time at = NsTime(tx_time + delay_);
-  if (context_[to] == kNoContext) {
-    if (const ns3::Ptr<ns3::Node> node = peer->GetNode()) context_[to] = node->GetId();
-  }
-  if (context_[to] != kNoContext) {
-    ns3::Simulator::ScheduleWithContext(context_[to], at, &PtcpNetDevice::Receive, peer, frame);
-  } else {
-    ns3::Simulator::Schedule(at, &PtcpNetDevice::Receive, peer, frame);
-  }
 }
 
 std::size_t PtcpChannel::GetNDevices() const { return n_; }

@@ -1,14 +1,13 @@
 // The wire between two PtcpNetDevices: a fixed one-way propagation delay. The sender's device
-// accounts for serialization; the channel delivers the frame to the peer txTime + delay later.
-// Frames travel as FrameRefs (a pool buffer), not ns-3 Packets: nothing is copied on the way.
+// accounts for serialization and delivers each frame to its peer txTime + delay later, from the
+// peer and delay it copied from here (PtcpNetDevice::RefreshFromChannel): the per-frame path
+// does not read the channel. Frames travel as FrameRefs (a pool buffer), not ns-3 Packets.
 #pragma once
 
 #include <array>
 #include <cstddef>
-#include <cstdint>
 
 #include "common/units.h"
-#include "model/buffer-pool.h"
 #include "ns3/channel.h"
 #include "ns3/ptr.h"
 
@@ -26,9 +25,6 @@ class PtcpChannel : public ns3::Channel {
   TimeNs GetDelay() const { return delay_; }
   // Returns false when both ends are already taken.
   bool Attach(ns3::Ptr<PtcpNetDevice> device);
-  // Delivers `frame` to the device at the other end of `from` after tx_time + delay (and frees
-  // it when that end is not connected). The devices themselves deliver directly (same events).
-  void Transmit(FrameRef frame, const PtcpNetDevice* from, TimeNs tx_time);
   ns3::Ptr<PtcpNetDevice> Peer(const PtcpNetDevice* of) const;
 
   std::size_t GetNDevices() const override;
@@ -38,13 +34,8 @@ class PtcpChannel : public ns3::Channel {
   void DoDispose() override;
 
  private:
-  static constexpr std::uint32_t kNoContext = 0xffffffff;
   TimeNs delay_ = 0;
   std::array<ns3::Ptr<PtcpNetDevice>, 2> ends_;
-  // Each end's node id (the receive event's context), looked up on the first frame to it: per
-  // frame, Transmit() then reads only this channel, not the peer device and its ns3::Node
-  // (two cache misses per hop in a large network).
-  std::array<std::uint32_t, 2> context_{kNoContext, kNoContext};
   std::size_t n_ = 0;
 };
 

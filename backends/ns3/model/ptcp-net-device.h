@@ -80,7 +80,7 @@ class PtcpNetDevice : public ns3::NetDevice {
   bool TransmitFrame(FrameRef frame);
   // The same for a frame in an ns-3 Packet: copied into a pool buffer (false if it is larger).
   bool TransmitFrame(ns3::Ptr<ns3::Packet> frame);
-  // Called by the channel when the last bit of a frame has arrived.
+  // Runs when the last bit of a frame has arrived (an event the peer device scheduled).
   void Receive(FrameRef frame);
   // Captures every frame sent or received on this device (nullptr stops).
   void SetPcap(PcapWriter* pcap);
