@@ -52,6 +52,12 @@ class Egress {
   // spinning on full rings at a quarter of their rate). 1 us is under 1% of what a full
   // queue of 1024 descriptors holds at 100 Gb/s, so the device never runs dry for it.
   static constexpr TimeNs kFullDeviceBackoff = kNsPerUs;
+  // The catch-up for a link of `rate` carrying frames of `mtu`: how far a sender may fall
+  // behind its link schedule and still send back to back. A few full frames, so loop jitter
+  // does not cost rate but a stall is not "made up" in a burst.
+  static TimeNs catch_up_for(BitsPerSec rate, std::uint32_t mtu) {
+    return 8 * serialization_ns(wire::wire_bytes(mtu + wire::kEthLen), rate);
+  }
 
   Egress(std::uint16_t port, BitsPerSec rate, TimeNs delay, TimeNs catch_up,
          std::uint16_t queue = 0)

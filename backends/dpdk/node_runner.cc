@@ -30,14 +30,6 @@ const exp::TestbedNode* testbed_node(const exp::Experiment& e, const std::string
   return nullptr;
 }
 
-TimeNs catch_up_for(BitsPerSec rate, std::uint32_t mtu) {
-  return 8 * serialization_ns(wire::wire_bytes(mtu + wire::kEthLen), rate);
-}
-
-bool traced(const exp::TraceSelection& sel, std::uint32_t id) {
-  return sel.all || std::find(sel.ids.begin(), sel.ids.end(), id) != sel.ids.end();
-}
-
 std::uint16_t msg_code(Msg m) { return static_cast<std::uint16_t>(m); }
 
 }  // namespace
@@ -109,7 +101,8 @@ NodeRunner::NodeRunner(const exp::Experiment& e, std::vector<exp::Flow> flows, s
   std::vector<Egress> eg;
   for (std::size_t i = 0; i < ports_.size(); ++i) {
     const exp::Port& p = t.port(n.ports[i]);
-    eg.emplace_back(ports_[i], p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu));
+    eg.emplace_back(ports_[i], p.link.rate, p.link.delay,
+                    Egress::catch_up_for(p.link.rate, e.transport.mtu));
     if (std::find(opt_.capture_ports.begin(), opt_.capture_ports.end(), n.ports[i]) != opt_.capture_ports.end()) {
       std::string file = p.name;  // tor0->h0 -> tor0_to_h0.pcapng
       if (const auto arrow = file.find("->"); arrow != std::string::npos) file.replace(arrow, 2, "_to_");
@@ -413,12 +406,12 @@ TestbedRun NodeRunner::run_host() {
       }
       if (rt >= next_f) {
         host_->host().for_each_flow([&](const transport::FlowSample& s) {
-          if (traced(e_.run.trace_flows, s.flow_id)) out.flows.push_back(FlowRow{rt, s});
+          if (e_.run.trace_flows.contains(s.flow_id)) out.flows.push_back(FlowRow{rt, s});
         });
         next_f = rt + f_iv;
       }
       if (rt >= next_l) {
-        if (traced(e_.run.trace_ports, my_port)) out.links.push_back(LinkRow{rt, my_port, host_->tx_wire_bytes()});
+        if (e_.run.trace_ports.contains(my_port)) out.links.push_back(LinkRow{rt, my_port, host_->tx_wire_bytes()});
         next_l = rt + l_iv;
       }
       const bool my_done = next_flow == mine.size() && sent_done >= mine.size() && recv_done >= incoming;
@@ -547,7 +540,7 @@ TestbedRun NodeRunner::run_switch() {
       const sw::Switch& s = switch_->core();
       out.buffer.push_back(BufferRow{rt, node_, s.buffer_used()});
       for (std::size_t p = 0; p < my_ports.size(); ++p) {
-        if (traced(e_.run.trace_ports, my_ports[p])) {
+        if (e_.run.trace_ports.contains(my_ports[p])) {
           out.queue.push_back(QueueRow{rt, my_ports[p], s.queue_bytes(static_cast<sw::PortId>(p))});
         }
       }
@@ -555,7 +548,7 @@ TestbedRun NodeRunner::run_switch() {
     }
     if (rt >= next_l) {
       for (std::size_t p = 0; p < my_ports.size(); ++p) {
-        if (traced(e_.run.trace_ports, my_ports[p])) {
+        if (e_.run.trace_ports.contains(my_ports[p])) {
           out.links.push_back(LinkRow{rt, my_ports[p], switch_->core().port_counters(static_cast<sw::PortId>(p)).tx_wire_bytes});
         }
       }

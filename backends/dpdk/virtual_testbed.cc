@@ -9,19 +9,6 @@
 #include "experiment/node_configs.h"
 
 namespace ptcp::dpdk {
-namespace {
-
-// How far a sender may fall behind its link schedule and still send back to back: a few
-// full frames, so loop jitter does not cost rate but a stall is not "made up" in a burst.
-TimeNs catch_up_for(BitsPerSec rate, std::uint32_t mtu) {
-  return 8 * serialization_ns(wire::wire_bytes(mtu + wire::kEthLen), rate);
-}
-
-bool traced(const exp::TraceSelection& sel, std::uint32_t id) {
-  return sel.all || std::find(sel.ids.begin(), sel.ids.end(), id) != sel.ids.end();
-}
-
-}  // namespace
 
 VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> flows,
                                TestbedOptions opt)
@@ -83,7 +70,8 @@ VirtualTestbed::VirtualTestbed(const exp::Experiment& e, std::vector<exp::Flow> 
   }
   auto egress_of = [&](std::uint32_t gp) {
     const exp::Port& p = t.port(gp);
-    Egress eg(ends_[gp].port, p.link.rate, p.link.delay, catch_up_for(p.link.rate, e.transport.mtu),
+    Egress eg(ends_[gp].port, p.link.rate, p.link.delay,
+              Egress::catch_up_for(p.link.rate, e.transport.mtu),
               ends_[gp].queue);
     eg.set_capture(captures_[gp].get());
     if (const auto f = e.faults_for_port(gp)) eg.set_faults(*f, e.faults_seed(gp));
@@ -229,7 +217,7 @@ void VirtualTestbed::sample(TimeNs now, TimeNs epoch, TestbedRun& out) {
     out.buffer.push_back(BufferRow{rt, node, s.buffer_used()});
     const auto& ports = t.node(node).ports;
     for (std::size_t p = 0; p < ports.size(); ++p) {
-      if (traced(e_.run.trace_ports, ports[p])) {
+      if (e_.run.trace_ports.contains(ports[p])) {
         out.queue.push_back(QueueRow{rt, ports[p], s.queue_bytes(static_cast<sw::PortId>(p))});
       }
     }
@@ -240,7 +228,7 @@ void VirtualTestbed::sample_flows(TimeNs now, TimeNs epoch, TestbedRun& out) {
   const TimeNs rt = now - epoch;
   for (auto& h : hosts_) {
     h->host().for_each_flow([&](const transport::FlowSample& s) {
-      if (traced(e_.run.trace_flows, s.flow_id)) out.flows.push_back(FlowRow{rt, s});
+      if (e_.run.trace_flows.contains(s.flow_id)) out.flows.push_back(FlowRow{rt, s});
     });
   }
 }
@@ -352,7 +340,7 @@ TestbedRun VirtualTestbed::run() {
     }
     if (rt >= next_l) {
       for (std::uint32_t gp = 0; gp < t.ports().size(); ++gp) {
-        if (!traced(e_.run.trace_ports, gp)) continue;
+        if (!e_.run.trace_ports.contains(gp)) continue;
         const exp::Port& p = t.port(gp);
         std::uint64_t tx = 0;
         if (t.node(p.node).is_host()) {

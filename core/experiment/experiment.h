@@ -4,6 +4,7 @@
 // came from scaled_for_run() (experiment/scale.h).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -104,6 +105,9 @@ struct TraceSelection {
   bool all = false;
   std::vector<std::string> patterns;  // port globs ("tor0->*") as given
   std::vector<std::uint32_t> ids;     // resolved: global port ids, or flow ids
+  bool contains(std::uint32_t id) const {
+    return all || std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
 };
 
 struct RunParams {

@@ -203,6 +203,8 @@ TEST(Parse, EveryDocumentedKey) {
   EXPECT_EQ(e.run.trace_ports.ids.size(), 4u + 1u);  // tor0->h0..h3, agg0->core0
   EXPECT_EQ(e.topology->port(e.run.trace_ports.ids[0]).name, "tor0->h0");
   EXPECT_EQ(e.run.trace_flows.ids, (std::vector<std::uint32_t>{0, 3}));
+  EXPECT_TRUE(e.run.trace_flows.contains(3));
+  EXPECT_FALSE(e.run.trace_flows.contains(1));
   EXPECT_EQ(e.run.drain_limit, 30 * kNsPerMs);
 
   EXPECT_DOUBLE_EQ(e.testbed.scale, 10);
@@ -238,6 +240,10 @@ TEST(Parse, Defaults) {
   EXPECT_EQ(e.run.seed, 1u);
   EXPECT_EQ(e.run.drain_limit, 0);
   EXPECT_TRUE(e.run.trace_ports.ids.empty());
+  EXPECT_FALSE(e.run.trace_ports.contains(0));
+  TraceSelection every;
+  every.all = true;
+  EXPECT_TRUE(every.contains(7));  // "all": any id
   EXPECT_DOUBLE_EQ(e.testbed.scale, 1.0);
   // The paper's fat-tree shape is the fat-tree default.
   const Experiment f = parse("[topology]\nkind = \"fat-tree\"\n" + std::string(R"(
